@@ -1,0 +1,39 @@
+# Two commands matter: `make run` (the product) and `make test` (the checks). See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test lock install install-dev demo clean
+
+run: install
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_catalogue
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_accounts
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/honcho start -f Procfile
+
+test: install-dev
+	@bash tests/run.sh $(PYTEST_ARGS)
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-base: requirements/base.lock | $(VENV)/bin/python
+	$(PIP) install -q --require-hashes --no-deps -r requirements/base.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.lock | $(VENV)/bin/python
+	$(PIP) install -q --require-hashes --no-deps -r requirements/dev.lock
+	@touch $@ $(VENV)/.installed-base
+
+# Regenerate the lock files after changing pyproject.toml (needs uv: `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) var

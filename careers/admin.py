@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.db import models
+
+from careers.models import (
+    Background,
+    FrequentQuestion,
+    Role,
+    RoleRequirement,
+    SalaryBand,
+    SeniorityLevel,
+    Skill,
+    Tool,
+)
+
+
+class RoleRequirementInline(admin.TabularInline):
+    model = RoleRequirement
+    extra = 0
+    autocomplete_fields = ("skill",)
+    ordering = ("level__rank", "skill__name")
+
+
+class SalaryBandInline(admin.StackedInline):
+    model = SalaryBand
+    extra = 0
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "math_depth", "position")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("tools",)
+    inlines = (RoleRequirementInline, SalaryBandInline)
+    search_fields = ("name",)
+
+
+@admin.register(SeniorityLevel)
+class SeniorityLevelAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "rank")
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "category")
+    list_filter = ("category",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tool)
+class ToolAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "docs_url")
+    search_fields = ("name", "slug")
+    filter_horizontal = ("skills",)
+    prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(RoleRequirement)
+class RoleRequirementAdmin(admin.ModelAdmin):
+    list_display = ("role", "level", "skill", "target_level", "weight")
+    list_filter = ("role", "level")
+    list_select_related = ("role", "level", "skill")
+    autocomplete_fields = ("skill",)
+
+
+@admin.register(Background)
+class BackgroundAdmin(admin.ModelAdmin):
+    list_display = ("name", "recommended_role", "position")
+    list_select_related = ("recommended_role",)
+
+
+@admin.register(FrequentQuestion)
+class FrequentQuestionAdmin(admin.ModelAdmin):
+    list_display = ("question", "position")

@@ -1,0 +1,116 @@
+"""factory_boy factories for the catalogue and users."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from careers.models import Role, RoleRequirement, SalaryBand, SeniorityLevel, Skill
+from paths.models import LearningPath, Step, StepSkill
+from tracker.curators import CURATORS_GROUP
+from tracker.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    password = factory.django.Password("a-long-test-password")
+
+
+class CuratorFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"curator{n}@example.com")
+    is_staff = True
+
+    @factory.post_generation
+    def curators_group(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.groups.add(Group.objects.get(name=CURATORS_GROUP))
+
+
+class LevelFactory(factory.django.DjangoModelFactory[SeniorityLevel]):
+    class Meta:
+        model = SeniorityLevel
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"level-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.title())
+    rank = factory.Sequence(lambda n: n + 100)
+
+
+class SkillFactory(factory.django.DjangoModelFactory[Skill]):
+    class Meta:
+        model = Skill
+
+    slug = factory.Sequence(lambda n: f"skill-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.title())
+    category = Skill.Category.FOUNDATIONS
+
+
+class RoleFactory(factory.django.DjangoModelFactory[Role]):
+    class Meta:
+        model = Role
+
+    slug = factory.Sequence(lambda n: f"role-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.title())
+    summary = "Builds things."
+    stack_position = "Somewhere in the stack."
+    math_depth = Role.MathDepth.WORKING
+
+
+class RequirementFactory(factory.django.DjangoModelFactory[RoleRequirement]):
+    class Meta:
+        model = RoleRequirement
+
+    role = factory.SubFactory(RoleFactory)
+    level = factory.SubFactory(LevelFactory)
+    skill = factory.SubFactory(SkillFactory)
+    target_level = 3
+    weight = 1
+
+
+class SalaryBandFactory(factory.django.DjangoModelFactory[SalaryBand]):
+    class Meta:
+        model = SalaryBand
+
+    role = factory.SubFactory(RoleFactory)
+    level = factory.SubFactory(LevelFactory)
+    employer_kind = "Product companies"
+    min_gbp = 60_000
+    max_gbp = 80_000
+    source_note = "A test figure."
+
+
+class PathFactory(factory.django.DjangoModelFactory[LearningPath]):
+    class Meta:
+        model = LearningPath
+
+    slug = factory.Sequence(lambda n: f"path-{n}")
+    title = factory.Sequence(lambda n: f"Path {n}")
+    role = factory.SubFactory(RoleFactory)
+    level = factory.SubFactory(LevelFactory)
+    summary = "A path."
+
+
+class StepFactory(factory.django.DjangoModelFactory[Step]):
+    class Meta:
+        model = Step
+
+    path = factory.SubFactory(PathFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    kind = Step.Kind.READ
+    resource_url = "https://docs.example.com/"
+    estimated_minutes = 30
+
+
+class StepSkillFactory(factory.django.DjangoModelFactory[StepSkill]):
+    class Meta:
+        model = StepSkill
+
+    step = factory.SubFactory(StepFactory)
+    skill = factory.SubFactory(SkillFactory)
+    level = 2

@@ -1,0 +1,196 @@
+"""Curators in the admin: the catalogue yes, users no; publishing checks the path."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from paths.models import LearningPath, Step
+from tests.factories import PathFactory, StepFactory, StepSkillFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:paths_learningpath_changelist")
+
+
+def run_action(client, action: str, *paths: LearningPath):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [p.pk for p in paths]},
+        follow=True,
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def complete_path(steps: int = 2) -> LearningPath:
+    path = PathFactory.create()
+    for position in range(1, steps + 1):
+        StepSkillFactory.create(step=StepFactory.create(path=path, position=position))
+    return path
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def test_curator_can_edit_catalogue_but_not_users(curator_client, catalogue):
+    assert curator_client.get(reverse("admin:careers_role_changelist")).status_code == 200
+    assert curator_client.get(CHANGELIST).status_code == 200
+    assert (
+        curator_client.get(reverse("admin:careers_rolerequirement_changelist")).status_code == 200
+    )
+    assert curator_client.get(reverse("admin:tracker_user_changelist")).status_code == 403
+    assert curator_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_learner_cannot_reach_the_admin(client, learner):
+    client.force_login(learner)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_curator_publishes_a_complete_path(curator_client, curator):
+    path = complete_path()
+
+    response = run_action(curator_client, "publish", path)
+
+    path.refresh_from_db()
+    assert path.status == LearningPath.Status.PUBLISHED
+    assert path.published_at is not None
+    assert path.curated_by == curator
+    assert f'Published "{path.title}".' in messages_of(response)
+
+
+def test_publishing_a_path_without_steps_is_refused(curator_client):
+    path = PathFactory.create()
+
+    response = run_action(curator_client, "publish", path)
+
+    path.refresh_from_db()
+    assert path.status == LearningPath.Status.DRAFT
+    assert f'"{path.title}" cannot be published: it has no steps.' in messages_of(response)
+
+
+def test_publishing_a_path_with_a_step_teaching_no_skill_is_refused(curator_client):
+    path = complete_path()
+    StepFactory.create(path=path, position=3, title="Watch a talk")
+
+    response = run_action(curator_client, "publish", path)
+
+    path.refresh_from_db()
+    assert path.status == LearningPath.Status.DRAFT
+    assert any('step 3 "Watch a talk" teaches no skill' in m for m in messages_of(response))
+
+
+def test_duplicate_makes_a_draft_copy_with_steps_skills_and_prerequisites(curator_client):
+    path = complete_path(steps=3)
+    first, _, third = path.steps.order_by("position")
+    third.prerequisites.add(first)
+    path.status = LearningPath.Status.PUBLISHED
+    path.save()
+
+    run_action(curator_client, "duplicate", path)
+
+    copy = LearningPath.objects.exclude(pk=path.pk).get()
+    assert copy.status == LearningPath.Status.DRAFT
+    assert copy.slug == f"{path.slug}-copy"
+    assert copy.steps.count() == 3
+    assert Step.objects.filter(path=copy, step_skills__isnull=False).distinct().count() == 3
+    copied_third = copy.steps.get(position=3)
+    assert list(copied_third.prerequisites.values_list("position", "path")) == [(1, copy.pk)]
+
+
+def test_archive(curator_client):
+    path = complete_path()
+
+    run_action(curator_client, "archive", path)
+
+    path.refresh_from_db()
+    assert path.status == LearningPath.Status.ARCHIVED
+
+
+def inline_data(path: LearningPath, rows: list[dict]) -> dict:
+    data = {
+        "slug": path.slug,
+        "title": path.title,
+        "role": path.role_id,
+        "level": path.level_id,
+        "summary": path.summary,
+        "steps-TOTAL_FORMS": len(rows),
+        "steps-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"steps-{i}-{name}"] = value
+        data[f"steps-{i}-path"] = path.pk
+    return data
+
+
+def step_row(step: Step, **changes) -> dict:
+    row = {
+        "id": step.pk,
+        "position": step.position,
+        "title": step.title,
+        "kind": step.kind,
+        "resource_url": step.resource_url,
+        "estimated_minutes": step.estimated_minutes,
+        "skill_levels": "",
+    }
+    row.update(changes)
+    return row
+
+
+def test_steps_inline_swaps_positions_and_sets_skills(curator_client, catalogue):
+    path = PathFactory.create()
+    first = StepFactory.create(path=path, position=1, title="First")
+    second = StepFactory.create(path=path, position=2, title="Second")
+    url = reverse("admin:paths_learningpath_change", args=[path.pk])
+
+    response = curator_client.post(
+        url,
+        inline_data(
+            path,
+            [
+                step_row(first, position=2, skill_levels="rag-architecture:3, evaluation:2"),
+                step_row(second, position=1, skill_levels="statistics:1"),
+            ],
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(path.steps.order_by("position").values_list("title", flat=True)) == [
+        "Second",
+        "First",
+    ]
+    first.refresh_from_db()
+    assert dict(first.step_skills.values_list("skill__slug", "level")) == {
+        "rag-architecture": 3,
+        "evaluation": 2,
+    }
+
+
+def test_steps_inline_rejects_unknown_skill_and_bad_level(curator_client, catalogue):
+    path = PathFactory.create()
+    step = StepFactory.create(path=path, position=1)
+    url = reverse("admin:paths_learningpath_change", args=[path.pk])
+
+    unknown = curator_client.post(
+        url, inline_data(path, [step_row(step, skill_levels="alchemy:2")])
+    )
+    too_high = curator_client.post(
+        url, inline_data(path, [step_row(step, skill_levels="evaluation:9")])
+    )
+
+    assert unknown.status_code == 200
+    assert "Unknown skill: alchemy." in unknown.content.decode()
+    assert "levels run from 1 to 5" in too_high.content.decode()
+    assert step.step_skills.count() == 0

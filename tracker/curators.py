@@ -1,0 +1,27 @@
+"""The "Curators" group: staff who edit the catalogue in the admin and nothing about users."""
+
+from typing import Any
+
+CURATORS_GROUP = "Curators"
+CATALOGUE_APPS = ("careers", "paths")
+# Rows the loader manages for itself; curators have no reason to touch them.
+EXCLUDED_MODELS = ("cataloguerecord",)
+
+
+def curators_group_sync(apps: Any) -> None:
+    """Give the group every permission on the catalogue apps. `apps` is the migration state,
+    so this runs inside data migrations as the models stood then."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True  # make create_permissions look at it
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    group, _ = group_model.objects.get_or_create(name=CURATORS_GROUP)
+    permissions = permission_model.objects.filter(
+        content_type__app_label__in=CATALOGUE_APPS
+    ).exclude(content_type__model__in=EXCLUDED_MODELS)
+    group.permissions.set(permissions)

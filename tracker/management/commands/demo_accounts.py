@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.services import user_ensure
+
+DEMO_LEARNER = ("learner@pathwise.local", "learn-ai-2026")
+DEMO_CURATOR = ("curator@pathwise.local", "curate-ai-2026")
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) the demo learner and demo curator, and print their credentials."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo accounts have published passwords: DEBUG only.")
+        for (email, password), curator in ((DEMO_LEARNER, False), (DEMO_CURATOR, True)):
+            _, created = user_ensure(email=email, password=password, curator=curator)
+            kind = "curator" if curator else "learner"
+            verb = "created" if created else "reset"
+            self.stdout.write(f"Demo {kind} {verb}: {email} / {password}")
