@@ -13,7 +13,7 @@ run: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_accounts
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/honcho start -f Procfile
 
-test: install-dev
+test:
 	@bash tests/run.sh $(PYTEST_ARGS)
 
 install: $(VENV)/.installed-base

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F
 from django.utils import timezone
 
 from paths.models import LearningPath, Step, StepSkill
@@ -116,10 +116,6 @@ def path_steps_save(*, path: LearningPath, steps_in_order: Sequence[Step]) -> No
     start = len(steps_in_order) + 1
     for position, step in enumerate(leftover, start=start):
         Step.objects.filter(pk=step.pk).update(position=position)
-
-
-def path_next_position(*, path: LearningPath) -> int:
-    return (path.steps.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from careers.models import Role
 from paths.models import LearningPath, Step
 from tests.factories import PathFactory, StepFactory, StepSkillFactory
 
@@ -45,6 +46,21 @@ def test_curator_can_edit_catalogue_but_not_users(curator_client, catalogue):
     )
     assert curator_client.get(reverse("admin:tracker_user_changelist")).status_code == 403
     assert curator_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_curator_opens_role_and_path_pages_with_their_inlines(curator_client, catalogue):
+    role = Role.objects.get(slug="llm-engineer")
+    path = LearningPath.objects.get(slug="llm-engineer-from-backend")
+
+    role_page = curator_client.get(reverse("admin:careers_role_change", args=[role.pk]))
+    path_page = curator_client.get(reverse("admin:paths_learningpath_change", args=[path.pk]))
+
+    assert role_page.status_code == 200
+    assert role_page.context["inline_admin_formsets"][0].formset.total_form_count() == 52
+    assert path_page.status_code == 200
+    steps_formset = path_page.context["inline_admin_formsets"][0].formset
+    assert steps_formset.initial_form_count() == path.steps.count()
+    assert "rag-architecture:" in path_page.content.decode()
 
 
 def test_learner_cannot_reach_the_admin(client, learner):
