@@ -1,5 +1,7 @@
 """factory_boy factories for the catalogue and users."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -12,10 +14,14 @@ from tracker.models import User
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"learner{n}@example.com")
-    password = factory.django.Password("a-long-test-password")
+    password = "a-long-test-password"
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        # Through the manager, which creates the learner profile with the user.
+        return model_class.objects.create_user(*args, **kwargs)
 
 
 class CuratorFactory(UserFactory):
@@ -114,3 +120,16 @@ class StepSkillFactory(factory.django.DjangoModelFactory[StepSkill]):
     step = factory.SubFactory(StepFactory)
     skill = factory.SubFactory(SkillFactory)
     level = 2
+
+
+def published_path(
+    *, steps: int = 3, sequential: bool = False, minutes: int = 60, **path_fields: Any
+) -> LearningPath:
+    """A published path whose steps each teach one new skill at level 3."""
+    path = PathFactory.create(
+        status=LearningPath.Status.PUBLISHED, sequential=sequential, **path_fields
+    )
+    for position in range(1, steps + 1):
+        step = StepFactory.create(path=path, position=position, estimated_minutes=minutes)
+        StepSkillFactory.create(step=step, level=3)
+    return path

@@ -1,12 +1,24 @@
+from functools import cache
 from typing import Any, ClassVar
+from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from careers.models import Background, Role, SeniorityLevel, Skill, proficiency_check
+from paths.models import LearningPath, Step
+
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 
 class EmailUserManager(UserManager["User"]):
     """Users log in with their email address; there is no username."""
 
+    @transaction.atomic
     def _create_user_with_email(
         self, email: str, password: str | None, **extra_fields: Any
     ) -> "User":
@@ -15,6 +27,7 @@ class EmailUserManager(UserManager["User"]):
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
+        LearnerProfile.objects.using(self._db).create(user=user)  # every user has one
         return user
 
     def create_user(  # type: ignore[override]
@@ -46,3 +59,208 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+@cache
+def _timezone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_timezone(name: str) -> None:
+    if name not in _timezone_names():
+        raise ValidationError(
+            f'"{name}" is not a time zone name; use an IANA name such as "Europe/London".'
+        )
+
+
+class LearnerProfile(models.Model):
+    """One per user, created with it: where the learner comes from, where they are going, and
+    how they want to be reminded. `readiness_stale_at` marks that their scores need a recompute."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    background = models.ForeignKey(
+        Background, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_level = models.ForeignKey(
+        SeniorityLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
+    weekly_goal_minutes = models.PositiveIntegerField(default=180)
+    remind_inactivity = models.BooleanField("inactivity reminders", default=True)
+    remind_behind_pace = models.BooleanField("behind-pace reminders", default=True)
+    remind_weekly_digest = models.BooleanField("weekly digest", default=True)
+    inactivity_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Remind after this many days without progress."
+    )
+    preferred_hour = models.PositiveSmallIntegerField(
+        default=18, help_text="Local hour (0-23) at which reminders are sent."
+    )
+    quiet_hours_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    quiet_hours_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    readiness_stale_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_goal_minutes__lte=MINUTES_PER_WEEK),
+                name="profile_weekly_goal_within_a_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(inactivity_days__gte=1, inactivity_days__lte=60),
+                name="profile_inactivity_days_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_hour__lte=23)
+                & (Q(quiet_hours_start__isnull=True) | Q(quiet_hours_start__lte=23))
+                & (Q(quiet_hours_end__isnull=True) | Q(quiet_hours_end__lte=23)),
+                name="profile_hours_0_to_23",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("readiness_stale_at",),
+                condition=Q(readiness_stale_at__isnull=False),
+                name="profile_stale_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN_STATUSES = (Status.ACTIVE, Status.PAUSED)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolments")
+    path = models.ForeignKey(LearningPath, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    target_date = models.DateField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-enrolled_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "path"),
+                condition=Q(status__in=("active", "paused")),
+                name="one_open_enrolment_per_learner_and_path",
+                violation_error_message="You are already enrolled on this path.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.path}"
+
+
+class ProgressEntry(models.Model):
+    class Status(models.TextChoices):
+        STARTED = "started", "Started"
+        COMPLETED = "completed", "Completed"
+
+    # Denormalised from the enrolment: client ids are unique per learner, and most reads are
+    # per learner.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="progress_entries")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="entries")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress_entries")
+    minutes = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    evidence_url = models.URLField(blank=True, max_length=500)
+    occurred_at = models.DateTimeField()
+    client_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-pk")
+        verbose_name_plural = "progress entries"
+        constraints = [
+            models.UniqueConstraint(fields=("user", "client_id"), name="entry_client_id_per_user"),
+            models.CheckConstraint(
+                condition=Q(minutes__lte=MINUTES_PER_DAY), name="entry_minutes_within_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("user", "occurred_at")),
+            models.Index(fields=("enrolment", "step", "status")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.step} ({self.status}, {self.minutes} min)"
+
+
+class SkillClaim(models.Model):
+    """A learner's own assessment of a skill; counts for less than completed work."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skill_claims")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    evidence_url = models.URLField(blank=True, max_length=500)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("skill__name",)
+        constraints = [
+            models.UniqueConstraint(fields=("user", "skill"), name="one_claim_per_learner_skill"),
+            proficiency_check("level", "claim_level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.skill} {self.level}"
+
+
+class ReadinessScore(models.Model):
+    """The current readiness of a learner for one role and level. `score` is None when the
+    role and level have no requirements (nothing to be ready for)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="readiness_scores")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(SeniorityLevel, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True)
+    breakdown = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("user", "role", "level"), name="one_score_per_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.role} / {self.level}: {self.score}"
+
+
+class ReadinessSnapshot(models.Model):
+    """The score on one day (the learner's local date), for the history chart."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="readiness_snapshots")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(SeniorityLevel, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    score = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ("day",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "role", "level", "day"), name="one_snapshot_per_target_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.role} / {self.level} on {self.day}: {self.score}"

@@ -1,19 +1,307 @@
-"""Every write to learners' accounts."""
+"""Every write to a learner's data. The web dashboard, the API and the workers all come here.
+
+Every change to a learner's readiness inputs (progress, claims, enrolments) marks the learner
+stale in the same transaction (`_inputs_changed`), so a recompute is never missed.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, Skill
+from paths.models import LearningPath, Step
 from tracker.curators import CURATORS_GROUP
-from tracker.models import User
+from tracker.models import (
+    MINUTES_PER_DAY,
+    Enrolment,
+    LearnerProfile,
+    ProgressEntry,
+    SkillClaim,
+    User,
+)
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of offline devices drift
+MAX_BACKDATE = timedelta(days=366)  # the activity history covers a year
+
+
+class ProgressConflict(Exception):
+    """The client id was already used for a different entry."""
+
+
+@dataclass(frozen=True)
+class ProgressResult:
+    entry: ProgressEntry
+    created: bool
+
+
+def _inputs_changed(user_id: int) -> None:
+    LearnerProfile.objects.filter(user_id=user_id).update(readiness_stale_at=timezone.now())
+
+
+# --- Accounts ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def user_ensure(*, email: str, password: str, curator: bool = False) -> tuple[User, bool]:
     """Create the account if it does not exist, and set its password; (user, created)."""
-    user, created = User.objects.get_or_create(email=email.lower())
+    user = User.objects.filter(email=email.lower()).first()
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, password=password)
     user.set_password(password)
     user.is_staff = curator or user.is_staff
     user.save()
     if curator:
         user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user, created
+
+
+PROFILE_FIELDS = frozenset(
+    {
+        "background",
+        "target_role",
+        "target_level",
+        "timezone",
+        "weekly_goal_minutes",
+        "remind_inactivity",
+        "remind_behind_pace",
+        "remind_weekly_digest",
+        "inactivity_days",
+        "preferred_hour",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    }
+)
+
+
+@transaction.atomic
+def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
+    """Change profile fields; raises ValidationError (per field) and stores nothing if any is
+    invalid."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+    profile = LearnerProfile.objects.select_for_update().get(user=user)
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user", "readiness_stale_at"])
+    profile.save(update_fields=list(changes))
+    return profile
+
+
+# --- Enrolments --------------------------------------------------------------------------
+
+
+def _learner_today(user: User) -> date:
+    return timezone.now().astimezone(ZoneInfo(user.profile.timezone)).date()
+
+
+def _check_target_date(user: User, target_date: date | None) -> None:
+    if target_date is not None and target_date < _learner_today(user):
+        raise ValidationError({"target_date": "The target date cannot be in the past."})
+
+
+@transaction.atomic
+def enrolment_create(
+    *, user: User, path: LearningPath, target_date: date | None = None
+) -> Enrolment:
+    if path.status != LearningPath.Status.PUBLISHED:
+        raise ValidationError({"path": "This path is not published."})
+    _check_target_date(user, target_date)
+    if Enrolment.objects.filter(user=user, path=path, status__in=Enrolment.OPEN_STATUSES).exists():
+        raise ValidationError({"path": "You are already enrolled on this path."})
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(user=user, path=path, target_date=target_date)
+    except IntegrityError as error:  # a concurrent request enrolled first
+        raise ValidationError({"path": "You are already enrolled on this path."}) from error
+    _inputs_changed(user.pk)
+    return enrolment
+
+
+_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    # new status: the statuses it may be reached from
+    Enrolment.Status.PAUSED: (Enrolment.Status.ACTIVE,),
+    Enrolment.Status.ACTIVE: (Enrolment.Status.PAUSED,),
+    Enrolment.Status.WITHDRAWN: (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED),
+    Enrolment.Status.COMPLETED: (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED),
+}
+
+
+@transaction.atomic
+def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
+    """Pause, resume (active), withdraw or complete."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if status == enrolment.status:
+        return enrolment
+    if status not in _TRANSITIONS:
+        raise ValidationError({"status": f'"{status}" is not a status.'})
+    if enrolment.status not in _TRANSITIONS[status]:
+        raise ValidationError({"status": f"A {enrolment.status} enrolment cannot become {status}."})
+    if (
+        status == Enrolment.Status.ACTIVE
+        and Enrolment.objects.filter(
+            user_id=enrolment.user_id, path_id=enrolment.path_id, status__in=Enrolment.OPEN_STATUSES
+        )
+        .exclude(pk=enrolment.pk)
+        .exists()
+    ):
+        raise ValidationError({"status": "You are already enrolled on this path."})
+    enrolment.status = status
+    enrolment.completed_at = timezone.now() if status == Enrolment.Status.COMPLETED else None
+    enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+    _inputs_changed(enrolment.user_id)
+    return enrolment
+
+
+def enrolment_set_target_date(*, enrolment: Enrolment, target_date: date | None) -> Enrolment:
+    _check_target_date(enrolment.user, target_date)
+    enrolment.target_date = target_date
+    enrolment.save(update_fields=["target_date", "updated_at"])
+    return enrolment
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def _check_minutes(minutes: object) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError({"minutes": "Minutes must be a whole number."})
+    if not 0 <= minutes <= MINUTES_PER_DAY:
+        raise ValidationError({"minutes": f"Minutes must be between 0 and {MINUTES_PER_DAY}."})
+    return minutes
+
+
+def _check_occurred_at(occurred_at: datetime, now: datetime) -> datetime:
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": "Give the time with its time zone."})
+    if occurred_at > now + FUTURE_TOLERANCE:
+        raise ValidationError({"occurred_at": "This time is in the future."})
+    if occurred_at < now - MAX_BACKDATE:
+        raise ValidationError({"occurred_at": "This time is more than a year ago."})
+    return occurred_at
+
+
+def _completed_step_ids(enrolment: Enrolment) -> set[int]:
+    return set(
+        enrolment.entries.filter(status=ProgressEntry.Status.COMPLETED).values_list(
+            "step_id", flat=True
+        )
+    )
+
+
+def _check_prerequisites(enrolment: Enrolment, step: Step) -> None:
+    missing = step.prerequisites.exclude(pk__in=_completed_step_ids(enrolment)).order_by("position")
+    if missing:
+        names = "; ".join(f'step {s.position} "{s.title}"' for s in missing)
+        raise ValidationError({"step": f"Complete its prerequisites first: {names}."})
+
+
+def _same_entry(entry: ProgressEntry, wanted: dict[str, Any]) -> bool:
+    return all(getattr(entry, name) == value for name, value in wanted.items())
+
+
+@transaction.atomic
+def progress_log(
+    *,
+    enrolment: Enrolment,
+    step: Step,
+    minutes: int,
+    status: str = ProgressEntry.Status.STARTED,
+    note: str = "",
+    evidence_url: str = "",
+    occurred_at: datetime | None = None,
+    client_id: uuid.UUID | None = None,
+) -> ProgressResult:
+    """Record time spent on a step and where it stands.
+
+    Idempotent on `client_id`: the same id with the same content returns the existing entry
+    (created=False); with other content it raises ProgressConflict. Completing the last step
+    completes the enrolment."""
+    now = timezone.now()
+    wanted: dict[str, Any] = {
+        "enrolment_id": enrolment.pk,
+        "step_id": step.pk,
+        "minutes": _check_minutes(minutes),
+        "status": status,
+        "note": note,
+        "evidence_url": evidence_url,
+    }
+    if occurred_at is not None:  # a replay that leaves it out means "the same as before"
+        wanted["occurred_at"] = _check_occurred_at(occurred_at, now)
+    if client_id is not None:
+        existing = ProgressEntry.objects.filter(user_id=enrolment.user_id, client_id=client_id)
+        if (entry := existing.first()) is not None:
+            if _same_entry(entry, wanted):
+                return ProgressResult(entry=entry, created=False)
+            raise ProgressConflict("This client id was already used for a different entry.")
+
+    enrolment = Enrolment.objects.select_for_update().select_related("path").get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(f"This enrolment is {enrolment.status}; resume it to log progress.")
+    if step.path_id != enrolment.path_id:
+        raise ValidationError({"step": "This step is not part of the enrolment's path."})
+    if status not in ProgressEntry.Status.values:
+        raise ValidationError({"status": "Status must be started or completed."})
+    completing = status == ProgressEntry.Status.COMPLETED
+    if completing and enrolment.path.sequential:
+        _check_prerequisites(enrolment, step)
+
+    entry = ProgressEntry(user_id=enrolment.user_id, client_id=client_id, **wanted)
+    entry.occurred_at = wanted.get("occurred_at", now)
+    entry.full_clean(exclude=["user", "enrolment", "step"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # A concurrent request with the same client id won; answer as its replay would.
+        entry = ProgressEntry.objects.get(user_id=enrolment.user_id, client_id=client_id)
+        if _same_entry(entry, wanted):
+            return ProgressResult(entry=entry, created=False)
+        raise ProgressConflict("This client id was already used for a different entry.") from None
+
+    if completing and _completed_step_ids(enrolment) >= set(
+        enrolment.path.steps.values_list("pk", flat=True)
+    ):
+        enrolment.status = Enrolment.Status.COMPLETED
+        enrolment.completed_at = now
+        enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+    _inputs_changed(enrolment.user_id)
+    return ProgressResult(entry=entry, created=True)
+
+
+# --- Skill claims --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def skill_claim_set(
+    *, user: User, skill: Skill, level: int, evidence_url: str = "", note: str = ""
+) -> SkillClaim:
+    """Create or change the learner's claim for a skill."""
+    if isinstance(level, bool) or not isinstance(level, int):
+        raise ValidationError({"level": "Level must be a whole number."})
+    if not PROFICIENCY_MIN <= level <= PROFICIENCY_MAX:
+        raise ValidationError(
+            {"level": f"Level must be between {PROFICIENCY_MIN} and {PROFICIENCY_MAX}."}
+        )
+    claim = SkillClaim.objects.filter(user=user, skill=skill).first() or SkillClaim(
+        user=user, skill=skill
+    )
+    claim.level, claim.evidence_url, claim.note = level, evidence_url, note
+    claim.full_clean(exclude=["user", "skill"], validate_unique=False)
+    claim.save()
+    _inputs_changed(user.pk)
+    return claim
+
+
+@transaction.atomic
+def skill_claim_delete(*, claim: SkillClaim) -> None:
+    claim.delete()
+    _inputs_changed(claim.user_id)

@@ -14,9 +14,9 @@ from careers.models import (
     SeniorityLevel,
     Tool,
 )
-from careers.recommend import recommend_for_background
-from careers.selectors import background_get
 from paths.models import LearningPath
+from tracker.selectors import recommendation_get
+from tracker.services import learner_profile_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
@@ -140,18 +140,22 @@ def test_every_seed_salary_figure_is_present_with_its_context():
         ("research", "ml-engineer"),
     ],
 )
-def test_recommendation_for_each_background_follows_the_source(background, role):
-    recommendation = recommend_for_background(background=background_get(slug=background))
+def test_recommendation_for_each_background_follows_the_source(learner, background, role):
+    learner_profile_update(user=learner, background=Background.objects.get(slug=background))
 
-    assert recommendation.role.slug == role
-    assert recommendation.reasons
+    recommendation = recommendation_get(user=learner)
+
+    assert recommendation.role_slug == role
+    assert Background.objects.get(slug=background).rationale in recommendation.reasons[0]
     assert Background.objects.count() == 5
 
 
-def test_software_engineers_are_told_why():
-    recommendation = recommend_for_background(
-        background=background_get(slug="software-engineering")
+def test_software_engineers_are_told_why(learner):
+    learner_profile_update(
+        user=learner, background=Background.objects.get(slug="software-engineering")
     )
+
+    recommendation = recommendation_get(user=learner)
 
     assert "more accessible entry point" in recommendation.reasons[0]
 

@@ -1,0 +1,118 @@
+"""tracker/readiness.py: hand-computed examples and the properties the design pins down."""
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.readiness import (
+    SELF_CLAIM_DISCOUNT,
+    CandidateStep,
+    Requirement,
+    next_best_steps,
+    proficiency,
+    readiness,
+)
+
+RAG, EVALS, PROMPTS = 1, 2, 3
+REQUIREMENTS = [Requirement(RAG, target=4, weight=3), Requirement(EVALS, 2, 1)]
+
+
+def test_hand_computed_score_and_breakdown():
+    # RAG at 2 of 4 (weight 3), evaluation at 2 of 2 (weight 1):
+    # 100 * (3 * 2/4 + 1 * 2/2) / 4 = 100 * 2.5 / 4 = 62.5
+    result = readiness(REQUIREMENTS, {RAG: Fraction(2), EVALS: Fraction(2)})
+
+    assert result.score == Fraction(125, 2)
+    rag, evals = result.breakdown
+    assert (rag.target, rag.current, rag.earned, rag.possible) == (4, 2, Fraction(75, 2), 75)
+    assert (evals.earned, evals.possible) == (25, 25)
+
+
+def test_levels_above_the_target_earn_no_more_than_the_target():
+    assert readiness(REQUIREMENTS, {RAG: Fraction(5), EVALS: Fraction(5)}).score == 100
+
+
+def test_self_claims_count_at_the_discount_and_never_above_completed_work():
+    levels = proficiency(completed_levels={RAG: 3}, claimed_levels={RAG: 4, EVALS: 4})
+
+    assert Fraction(1, 2) == SELF_CLAIM_DISCOUNT
+    assert levels == {RAG: Fraction(3), EVALS: Fraction(2)}
+    # 100 * (3 * 3/4 + 1 * 2/2) / 4 = 81.25
+    assert readiness(REQUIREMENTS, levels).score == Fraction(325, 4)
+
+
+def test_no_requirements_is_reported_as_such():
+    result = readiness([], {RAG: Fraction(5)})
+
+    assert result.score is None
+    assert not result.has_requirements
+    assert result.breakdown == ()
+
+
+def test_next_best_steps_ranked_by_gain_per_hour():
+    levels = {RAG: Fraction(2)}
+    quick_eval = CandidateStep(step_id=10, minutes=30, skill_levels={EVALS: 2})  # +25 in 0.5 h
+    long_rag = CandidateStep(step_id=11, minutes=240, skill_levels={RAG: 4})  # +37.5 in 4 h
+    useless = CandidateStep(step_id=12, minutes=10, skill_levels={PROMPTS: 5})  # +0
+
+    ranked = next_best_steps(REQUIREMENTS, levels, [long_rag, useless, quick_eval])
+
+    assert [s.step_id for s in ranked] == [10, 11]
+    assert ranked[0].gain == 25
+    assert ranked[0].gain_per_hour == 50
+    assert ranked[1].gain == Fraction(75, 2)
+
+
+# --- Properties -----------------------------------------------------------------------------
+
+skill_ids = st.integers(min_value=1, max_value=8)
+requirement_lists = st.lists(
+    st.builds(
+        Requirement,
+        skill_id=skill_ids,
+        target=st.integers(1, 5),
+        weight=st.integers(1, 10),
+    ),
+    max_size=8,
+    unique_by=lambda r: r.skill_id,
+)
+level_maps = st.dictionaries(skill_ids, st.integers(0, 5))
+
+
+@given(requirement_lists, level_maps, level_maps)
+def test_score_is_within_0_and_100_and_breakdown_adds_up(requirements, completed, claimed):
+    result = readiness(requirements, proficiency(completed, claimed))
+
+    if not requirements:
+        assert result.score is None
+        return
+    assert result.score is not None
+    assert 0 <= result.score <= 100
+    assert sum(line.earned for line in result.breakdown) == result.score
+    assert sum(line.possible for line in result.breakdown) == 100
+
+
+@given(requirement_lists, level_maps, level_maps, level_maps, level_maps)
+def test_more_evidence_never_lowers_any_score(
+    requirements, completed, claimed, more_done, more_claimed
+):
+    before = readiness(requirements, proficiency(completed, claimed)).score
+    raised_done = {s: max(completed.get(s, 0), lvl) for s, lvl in (completed | more_done).items()}
+    raised_claims = {s: max(claimed.get(s, 0), lvl) for s, lvl in (claimed | more_claimed).items()}
+
+    after = readiness(requirements, proficiency(raised_done, raised_claims)).score
+
+    if before is None:
+        assert after is None
+    else:
+        assert after is not None
+        assert after >= before
+
+
+@given(requirement_lists, level_maps, level_maps)
+def test_same_inputs_give_the_same_output(requirements, completed, claimed):
+    first = readiness(requirements, proficiency(completed, claimed))
+    second = readiness(list(reversed(requirements)), proficiency(dict(completed), dict(claimed)))
+
+    assert first == second

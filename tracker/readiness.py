@@ -1,0 +1,140 @@
+"""Readiness: how ready a learner is for a role at a level. Pure and deterministic; the only
+place the score is computed. No ORM here: callers pass plain values in.
+
+Proficiency p_s of a skill s, in [0, 5]:
+    the highest level granted by a completed step that teaches s, or the learner's own claim
+    counted at SELF_CLAIM_DISCOUNT of its level, whichever is higher. Skills are credited across
+    every path and role: completing RAG once counts everywhere.
+
+Readiness for role R at level L, with requirements (t_s target, w_s weight):
+    readiness = 100 * sum(w_s * min(p_s, t_s) / t_s) / sum(w_s)
+
+The breakdown lists, per required skill, the target, the current level, the points earned and
+the points possible; the earned points add up to the score. A role and level with no
+requirements has no score (None), not 0 or 100.
+
+Next best steps: unfinished steps ranked by the readiness they would add per estimated hour.
+
+Arithmetic is exact (fractions) so that the properties hold without rounding slack:
+0 <= score <= 100, more evidence never lowers a score, the same inputs give the same output.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+SELF_CLAIM_DISCOUNT = Fraction(1, 2)
+"""A self-assessed level counts half. A claim carries no evidence of completed work, and
+people new to a field tend to rate themselves higher than a practical test would; half credit
+still rewards honest claims while keeping completed steps the way to full readiness."""
+
+Proficiency = Mapping[int, Fraction]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    skill_id: int
+    target: int
+    weight: int
+
+
+@dataclass(frozen=True)
+class SkillLine:
+    skill_id: int
+    target: int
+    weight: int
+    current: Fraction
+    earned: Fraction
+    possible: Fraction
+
+
+@dataclass(frozen=True)
+class Readiness:
+    score: Fraction | None
+    breakdown: tuple[SkillLine, ...]
+
+    @property
+    def has_requirements(self) -> bool:
+        return self.score is not None
+
+
+@dataclass(frozen=True)
+class CandidateStep:
+    step_id: int
+    minutes: int
+    skill_levels: Mapping[int, int]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step_id: int
+    gain: Fraction
+    gain_per_hour: Fraction
+
+
+def proficiency(
+    completed_levels: Mapping[int, int], claimed_levels: Mapping[int, int]
+) -> dict[int, Fraction]:
+    """p_s per skill from completed-step levels and self-claims (see the module docstring)."""
+    skills = set(completed_levels) | set(claimed_levels)
+    return {
+        skill: max(
+            Fraction(completed_levels.get(skill, 0)),
+            SELF_CLAIM_DISCOUNT * claimed_levels.get(skill, 0),
+        )
+        for skill in skills
+    }
+
+
+def readiness(requirements: Sequence[Requirement], levels: Proficiency) -> Readiness:
+    total_weight = sum(r.weight for r in requirements)
+    if not requirements or total_weight <= 0:
+        return Readiness(score=None, breakdown=())
+    lines = []
+    for requirement in sorted(requirements, key=lambda r: r.skill_id):
+        current = levels.get(requirement.skill_id, Fraction(0))
+        possible = Fraction(100 * requirement.weight, total_weight)
+        earned = possible * min(current, Fraction(requirement.target)) / requirement.target
+        lines.append(
+            SkillLine(
+                skill_id=requirement.skill_id,
+                target=requirement.target,
+                weight=requirement.weight,
+                current=current,
+                earned=earned,
+                possible=possible,
+            )
+        )
+    return Readiness(
+        score=sum((line.earned for line in lines), Fraction(0)), breakdown=tuple(lines)
+    )
+
+
+def with_step(levels: Proficiency, step: CandidateStep) -> dict[int, Fraction]:
+    """Proficiency after completing the step."""
+    raised = dict(levels)
+    for skill, level in step.skill_levels.items():
+        raised[skill] = max(raised.get(skill, Fraction(0)), Fraction(level))
+    return raised
+
+
+def next_best_steps(
+    requirements: Sequence[Requirement],
+    levels: Proficiency,
+    candidates: Iterable[CandidateStep],
+    limit: int = 5,
+) -> list[NextStep]:
+    """The candidate steps that add the most readiness per estimated hour, best first; steps
+    that add nothing are left out. Ties go to the larger gain, then the lower step id."""
+    now = readiness(requirements, levels).score
+    if now is None:
+        return []
+    ranked = []
+    for step in candidates:
+        after = readiness(requirements, with_step(levels, step)).score
+        gain = (after or now) - now
+        if gain > 0:
+            per_hour = gain * 60 / max(step.minutes, 1)
+            ranked.append(NextStep(step_id=step.step_id, gain=gain, gain_per_hour=per_hour))
+    ranked.sort(key=lambda s: (-s.gain_per_hour, -s.gain, s.step_id))
+    return ranked[:limit]

@@ -1,0 +1,146 @@
+"""Rebuild learners' stored readiness from their source rows (tracker/readiness.py computes).
+
+`readiness_recompute_many` reads a whole batch with set-based queries and writes it with bulk
+upserts: a fixed number of queries per batch, whatever its size. Keep batches to a few hundred
+learners (one score row per learner, role and level goes into one statement).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
+from paths.models import StepSkill
+from tracker import readiness
+from tracker.models import (
+    LearnerProfile,
+    ProgressEntry,
+    ReadinessScore,
+    ReadinessSnapshot,
+    SkillClaim,
+)
+
+RECOMPUTE_BATCH_SIZE = 500
+# One row per learner, role and level; 10 000 rows of 6 columns stay under PostgreSQL's 65 535
+# parameters per statement, so a batch of 500 learners is one statement up to 20 targets.
+ROWS_PER_STATEMENT = 10_000
+
+
+def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement]]:
+    """Every (role id, level id) pair, with its requirements (an empty list if none)."""
+    targets: dict[tuple[int, int], list[readiness.Requirement]] = {
+        (role_id, level_id): []
+        for role_id in Role.objects.values_list("pk", flat=True)
+        for level_id in SeniorityLevel.objects.values_list("pk", flat=True)
+    }
+    for role_id, level_id, skill_id, target, weight in RoleRequirement.objects.values_list(
+        "role_id", "level_id", "skill_id", "target_level", "weight"
+    ):
+        targets[(role_id, level_id)].append(readiness.Requirement(skill_id, target, weight))
+    return targets
+
+
+def proficiency_by_user(user_ids: Iterable[int]) -> dict[int, dict[int, Fraction]]:
+    """p_s per skill for each learner: completed-step levels (any path, any enrolment) and
+    self-claims, combined by readiness.proficiency."""
+    completed: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        StepSkill.objects.filter(
+            step__progress_entries__user_id__in=user_ids,
+            step__progress_entries__status=ProgressEntry.Status.COMPLETED,
+        )
+        .values_list("step__progress_entries__user_id", "skill_id")
+        .annotate(top=Max("level"))
+        .order_by()
+    )
+    for user_id, skill_id, level in rows:
+        completed[user_id][skill_id] = level
+    claimed: dict[int, dict[int, int]] = defaultdict(dict)
+    for user_id, skill_id, level in SkillClaim.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "skill_id", "level"
+    ):
+        claimed[user_id][skill_id] = level
+    return {
+        user_id: readiness.proficiency(completed[user_id], claimed[user_id]) for user_id in user_ids
+    }
+
+
+def breakdown_json(result: readiness.Readiness, skills: dict[int, Skill]) -> list[dict[str, Any]]:
+    return [
+        {
+            "skill_id": line.skill_id,
+            "skill": skills[line.skill_id].slug,
+            "name": skills[line.skill_id].name,
+            "target": line.target,
+            "weight": line.weight,
+            "current": float(line.current),
+            "earned": float(line.earned),
+            "possible": float(line.possible),
+        }
+        for line in result.breakdown
+    ]
+
+
+@transaction.atomic
+def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
+    """Recompute and store every role and level for these learners; returns the start time.
+
+    A learner's stale mark is cleared only if it is not newer than that start, so a change
+    that lands while this runs keeps its mark and is picked up next time."""
+    started = timezone.now()
+    ids = list(dict.fromkeys(user_ids))
+    zones = dict(LearnerProfile.objects.filter(user_id__in=ids).values_list("user_id", "timezone"))
+    targets = requirements_by_target()
+    skills = Skill.objects.in_bulk({r.skill_id for reqs in targets.values() for r in reqs})
+    levels_by_user = proficiency_by_user(ids)
+
+    scores, snapshots = [], []
+    for user_id in ids:
+        day = started.astimezone(ZoneInfo(zones.get(user_id, "UTC"))).date()
+        for (role_id, level_id), requirements in targets.items():
+            result = readiness.readiness(requirements, levels_by_user[user_id])
+            score = None if result.score is None else float(result.score)
+            scores.append(
+                ReadinessScore(
+                    user_id=user_id,
+                    role_id=role_id,
+                    level_id=level_id,
+                    score=score,
+                    breakdown=breakdown_json(result, skills),
+                    computed_at=started,
+                )
+            )
+            snapshots.append(
+                ReadinessSnapshot(
+                    user_id=user_id, role_id=role_id, level_id=level_id, day=day, score=score
+                )
+            )
+    ReadinessScore.objects.bulk_create(
+        scores,
+        update_conflicts=True,
+        unique_fields=["user", "role", "level"],
+        update_fields=["score", "breakdown", "computed_at"],
+        batch_size=ROWS_PER_STATEMENT,
+    )
+    ReadinessSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["user", "role", "level", "day"],
+        update_fields=["score"],
+        batch_size=ROWS_PER_STATEMENT,
+    )
+    LearnerProfile.objects.filter(user_id__in=ids, readiness_stale_at__lte=started).update(
+        readiness_stale_at=None
+    )
+    return started
+
+
+def readiness_recompute(*, user_id: int) -> datetime:
+    return readiness_recompute_many(user_ids=[user_id])

@@ -1,0 +1,239 @@
+"""Every non-trivial read of a learner's data, with what it needs loaded in a fixed number of
+queries. The web dashboard and the API both read through here."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from careers.models import Role, SeniorityLevel
+from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
+from paths.models import LearningPath, Step
+from tracker import pace, readiness, streaks
+from tracker.models import (
+    Enrolment,
+    LearnerProfile,
+    ProgressEntry,
+    ReadinessScore,
+    ReadinessSnapshot,
+    User,
+)
+
+NEXT_STEPS_LIMIT = 5
+
+
+def profile_get(*, user: User) -> LearnerProfile:
+    return LearnerProfile.objects.select_related(
+        "background__recommended_role", "target_role", "target_level"
+    ).get(user=user)
+
+
+def learner_today(profile: LearnerProfile) -> date:
+    return timezone.now().astimezone(ZoneInfo(profile.timezone)).date()
+
+
+def minutes_by_day(*, user: User, zone: str) -> dict[date, int]:
+    """Minutes logged per local day (the learner's time zone), over all their history."""
+    rows = (
+        ProgressEntry.objects.filter(user=user)
+        .annotate(day=TruncDate("occurred_at", tzinfo=ZoneInfo(zone)))
+        .values_list("day")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(user=user).select_related("path__role", "path__level")
+
+
+# --- Next best steps ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step: Step
+    gain: float  # readiness points it adds
+    gain_per_hour: float
+
+
+def completed_step_ids(*, user: User) -> set[int]:
+    return set(
+        ProgressEntry.objects.filter(user=user, status=ProgressEntry.Status.COMPLETED)
+        .values_list("step_id", flat=True)
+        .distinct()
+    )
+
+
+def next_best_steps(
+    *, score: ReadinessScore | None, done: set[int], limit: int = NEXT_STEPS_LIMIT
+) -> list[NextStep]:
+    """Unfinished published steps ranked by readiness gained per hour for the score's role
+    and level, from the learner's levels stored in its breakdown."""
+    if score is None or score.score is None:
+        return []
+    requirements = [
+        readiness.Requirement(line["skill_id"], line["target"], line["weight"])
+        for line in score.breakdown
+    ]
+    levels = {line["skill_id"]: Fraction(line["current"]) for line in score.breakdown}
+    steps = {
+        step.pk: step
+        for step in Step.objects.filter(path__status=LearningPath.Status.PUBLISHED)
+        .exclude(pk__in=done)
+        .select_related("path")
+        .prefetch_related("step_skills")
+    }
+    candidates = [
+        readiness.CandidateStep(
+            step.pk,
+            step.estimated_minutes,
+            {link.skill_id: link.level for link in step.step_skills.all()},
+        )
+        for step in steps.values()
+    ]
+    return [
+        NextStep(steps[best.step_id], float(best.gain), float(best.gain_per_hour))
+        for best in readiness.next_best_steps(requirements, levels, candidates, limit)
+    ]
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    enrolment: Enrolment
+    steps_total: int
+    steps_done: int
+    pace: pace.EnrolmentPace
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    profile: LearnerProfile
+    today: date
+    enrolments: list[EnrolmentProgress]
+    target_score: ReadinessScore | None
+    next_steps: list[NextStep]
+    streaks: streaks.Streaks
+    calendar: list[tuple[date, int]]
+    minutes_per_week: float
+
+
+def _enrolment_progress(
+    user: User, enrolments: list[Enrolment], today: date, zone: ZoneInfo
+) -> list[EnrolmentProgress]:
+    steps_by_path: dict[int, dict[int, int]] = defaultdict(dict)
+    for step_id, path_id, minutes in Step.objects.filter(
+        path_id__in={e.path_id for e in enrolments}
+    ).values_list("pk", "path_id", "estimated_minutes"):
+        steps_by_path[path_id][step_id] = minutes
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, step_id in ProgressEntry.objects.filter(
+        user=user, status=ProgressEntry.Status.COMPLETED
+    ).values_list("enrolment_id", "step_id"):
+        done[enrolment_id].add(step_id)
+    since = datetime.combine(pace.window_start(today), time.min, tzinfo=zone)
+    recent = dict(
+        ProgressEntry.objects.filter(user=user, occurred_at__gte=since)
+        .values_list("enrolment_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    rows = []
+    for enrolment in enrolments:
+        steps = steps_by_path[enrolment.path_id]
+        finished = done[enrolment.pk] & steps.keys()
+        remaining = sum(m for step_id, m in steps.items() if step_id not in finished)
+        rows.append(
+            EnrolmentProgress(
+                enrolment=enrolment,
+                steps_total=len(steps),
+                steps_done=len(finished),
+                pace=pace.enrolment_pace(
+                    remaining_minutes=remaining,
+                    recent_minutes_per_week=recent.get(enrolment.pk, 0) / pace.PACE_WINDOW_WEEKS,
+                    target_date=enrolment.target_date,
+                    today=today,
+                ),
+            )
+        )
+    return rows
+
+
+def target_score_get(*, profile: LearnerProfile) -> ReadinessScore | None:
+    if profile.target_role_id is None or profile.target_level_id is None:
+        return None
+    return ReadinessScore.objects.filter(
+        user_id=profile.user_id, role_id=profile.target_role_id, level_id=profile.target_level_id
+    ).first()
+
+
+def dashboard_get(*, user: User) -> Dashboard:
+    """Everything the home screen shows, in a fixed number of queries."""
+    profile = profile_get(user=user)
+    zone = ZoneInfo(profile.timezone)
+    today = learner_today(profile)
+    enrolments = list(enrolments_for(user=user).exclude(status=Enrolment.Status.WITHDRAWN))
+    days = minutes_by_day(user=user, zone=profile.timezone)
+    target_score = target_score_get(profile=profile)
+    return Dashboard(
+        profile=profile,
+        today=today,
+        enrolments=_enrolment_progress(user, enrolments, today, zone),
+        target_score=target_score,
+        next_steps=next_best_steps(score=target_score, done=completed_step_ids(user=user)),
+        streaks=streaks.streaks(days, today),
+        calendar=streaks.activity_calendar(days, today),
+        minutes_per_week=pace.minutes_per_week(days, today),
+    )
+
+
+# --- Readiness ----------------------------------------------------------------------------
+
+
+def readiness_scores_for(*, user: User) -> QuerySet[ReadinessScore]:
+    return (
+        ReadinessScore.objects.filter(user=user)
+        .select_related("role", "level")
+        .order_by("role__position", "level__rank")
+    )
+
+
+def readiness_history(
+    *, user: User, role: Role, level: SeniorityLevel
+) -> QuerySet[ReadinessSnapshot]:
+    return ReadinessSnapshot.objects.filter(user=user, role=role, level=level).order_by("day")
+
+
+def recommendation_get(*, user: User) -> Recommendation:
+    """Which role to target, from the learner's background and readiness at their target level
+    (the first rung of the ladder when they have not chosen one)."""
+    profile = profile_get(user=user)
+    level_filter = (
+        Q(level_id=profile.target_level_id)
+        if profile.target_level_id
+        else Q(level__rank=SeniorityLevel.objects.order_by("rank").values("rank")[:1])
+    )
+    options = [
+        RoleOption(s.role.slug, s.role.name, s.score)
+        for s in readiness_scores_for(user=user).filter(level_filter)
+    ]
+    background = profile.background
+    rule = (
+        BackgroundRule(background.name, background.recommended_role.slug, background.rationale)
+        if background
+        else None
+    )
+    return recommend(background=rule, options=options)
