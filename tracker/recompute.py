@@ -7,13 +7,13 @@ learners (one score row per learner, role and level goes into one statement).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
@@ -47,15 +47,22 @@ def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement
     return targets
 
 
-def proficiency_by_user(user_ids: Iterable[int]) -> dict[int, dict[int, Fraction]]:
+def proficiency_by_user(
+    user_ids: Iterable[int], until: datetime | None = None
+) -> dict[int, dict[int, Fraction]]:
     """p_s per skill for each learner: completed-step levels (any path, any enrolment) and
-    self-claims, combined by readiness.proficiency."""
+    self-claims, combined by readiness.proficiency; only evidence up to `until` if given."""
     completed: dict[int, dict[int, int]] = defaultdict(dict)
+    entries = Q(
+        step__progress_entries__user_id__in=user_ids,
+        step__progress_entries__status=ProgressEntry.Status.COMPLETED,
+    )
+    claims = SkillClaim.objects.filter(user_id__in=user_ids)
+    if until is not None:
+        entries &= Q(step__progress_entries__occurred_at__lte=until)
+        claims = claims.filter(created_at__lte=until)
     rows = (
-        StepSkill.objects.filter(
-            step__progress_entries__user_id__in=user_ids,
-            step__progress_entries__status=ProgressEntry.Status.COMPLETED,
-        )
+        StepSkill.objects.filter(entries)
         .values_list("step__progress_entries__user_id", "skill_id")
         .annotate(top=Max("level"))
         .order_by()
@@ -63,9 +70,7 @@ def proficiency_by_user(user_ids: Iterable[int]) -> dict[int, dict[int, Fraction
     for user_id, skill_id, level in rows:
         completed[user_id][skill_id] = level
     claimed: dict[int, dict[int, int]] = defaultdict(dict)
-    for user_id, skill_id, level in SkillClaim.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "skill_id", "level"
-    ):
+    for user_id, skill_id, level in claims.values_list("user_id", "skill_id", "level"):
         claimed[user_id][skill_id] = level
     return {
         user_id: readiness.proficiency(completed[user_id], claimed[user_id]) for user_id in user_ids
@@ -144,3 +149,33 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
 
 def readiness_recompute(*, user_id: int) -> datetime:
     return readiness_recompute_many(user_ids=[user_id])
+
+
+@transaction.atomic
+def readiness_snapshots_backfill(*, user_id: int, days: Iterable[date]) -> None:
+    """Write the snapshots the learner would have had at the end of each (local) day, from the
+    evidence that existed then. For imported or demo history; live days are written by
+    the recompute."""
+    zone = ZoneInfo(LearnerProfile.objects.get(user_id=user_id).timezone)
+    targets = requirements_by_target()
+    snapshots = []
+    for day in days:
+        end_of_day = datetime.combine(day, time.max, tzinfo=zone)
+        levels = proficiency_by_user([user_id], until=end_of_day)[user_id]
+        for (role_id, level_id), requirements in targets.items():
+            score = readiness.readiness(requirements, levels).score
+            snapshots.append(
+                ReadinessSnapshot(
+                    user_id=user_id,
+                    role_id=role_id,
+                    level_id=level_id,
+                    day=day,
+                    score=None if score is None else float(score),
+                )
+            )
+    ReadinessSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["user", "role", "level", "day"],
+        update_fields=["score"],
+    )

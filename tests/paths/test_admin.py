@@ -46,6 +46,8 @@ def test_curator_can_edit_catalogue_but_not_users(curator_client, catalogue):
     )
     assert curator_client.get(reverse("admin:tracker_user_changelist")).status_code == 403
     assert curator_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert curator_client.get(reverse("admin:tracker_progressentry_changelist")).status_code == 403
+    assert curator_client.get(reverse("admin:tracker_readinessscore_changelist")).status_code == 403
 
 
 def test_curator_opens_role_and_path_pages_with_their_inlines(curator_client, catalogue):

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.demo import demo_history_seed
 from tracker.services import user_ensure
 
 DEMO_LEARNER = ("learner@pathwise.local", "learn-ai-2026")
@@ -10,13 +11,18 @@ DEMO_CURATOR = ("curator@pathwise.local", "curate-ai-2026")
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo learner and demo curator, and print their credentials."
+    help = (
+        "Create (or reset) the demo learner, with some history, and the demo curator; print "
+        "their credentials."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo accounts have published passwords: DEBUG only.")
         for (email, password), curator in ((DEMO_LEARNER, False), (DEMO_CURATOR, True)):
-            _, created = user_ensure(email=email, password=password, curator=curator)
+            user, created = user_ensure(email=email, password=password, curator=curator)
             kind = "curator" if curator else "learner"
             verb = "created" if created else "reset"
             self.stdout.write(f"Demo {kind} {verb}: {email} / {password}")
+            if not curator and demo_history_seed(user=user):
+                self.stdout.write("  with four weeks of progress on two paths and a skill claim")

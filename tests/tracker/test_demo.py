@@ -1,0 +1,55 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tracker.demo import LLM_PATH_HISTORY, ML_PATH_HISTORY
+from tracker.models import (
+    Enrolment,
+    ProgressEntry,
+    ReadinessScore,
+    ReadinessSnapshot,
+    SkillClaim,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_give_the_learner_history_once(catalogue, settings):
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("demo_accounts", stdout=out)
+    call_command("demo_accounts", stdout=out)
+
+    learner = User.objects.get(email="learner@pathwise.local")
+    assert learner.check_password("learn-ai-2026")
+    assert Enrolment.objects.filter(user=learner).count() == 2
+    assert ProgressEntry.objects.filter(user=learner).count() == len(LLM_PATH_HISTORY) + len(
+        ML_PATH_HISTORY
+    )
+    assert SkillClaim.objects.filter(user=learner).count() == 1
+    assert ReadinessScore.objects.filter(user=learner).count() == 12  # 3 roles x 4 levels
+    junior_llm = [
+        score or 0.0
+        for score in ReadinessSnapshot.objects.filter(
+            user=learner, role__slug="llm-engineer", level__slug="junior"
+        ).values_list("score", flat=True)
+    ]
+    assert len(junior_llm) == 26  # 25 backfilled days and today
+    assert junior_llm[0] == 0
+    assert junior_llm == sorted(junior_llm)  # evidence only grows
+    assert junior_llm[-1] > 40
+    curator = User.objects.get(email="curator@pathwise.local")
+    assert curator.is_staff
+    assert list(curator.groups.values_list("name", flat=True)) == ["Curators"]
+    assert out.getvalue().count("learner@pathwise.local / learn-ai-2026") == 2
+
+
+def test_demo_accounts_refuse_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG only"):
+        call_command("demo_accounts")
+    assert not User.objects.filter(email="learner@pathwise.local").exists()
