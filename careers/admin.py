@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from careers.models import (
     Background,
@@ -11,6 +15,7 @@ from careers.models import (
     Skill,
     Tool,
 )
+from tracker.services import learners_mark_stale
 
 
 class RoleRequirementInline(admin.TabularInline):
@@ -25,8 +30,25 @@ class SalaryBandInline(admin.StackedInline):
     extra = 0
 
 
+class MarksLearnersStale(admin.ModelAdmin):
+    """Requirements feed every learner's stored readiness: after a curator changes them, mark
+    every learner stale in one statement and let the sweep recompute."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        learners_mark_stale()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        learners_mark_stale()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        learners_mark_stale()
+
+
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(MarksLearnersStale):
     list_display = ("name", "slug", "math_depth", "position")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("tools",)
@@ -57,7 +79,7 @@ class ToolAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleRequirement)
-class RoleRequirementAdmin(admin.ModelAdmin):
+class RoleRequirementAdmin(MarksLearnersStale):
     list_display = ("role", "level", "skill", "target_level", "weight")
     list_filter = ("role", "level")
     list_select_related = ("role", "level", "skill")

@@ -6,7 +6,7 @@ from django.db.models import QuerySet, Sum
 from django.forms import BaseInlineFormSet, ModelForm, ModelMultipleChoiceField
 from django.http import HttpRequest
 
-from paths.forms import StepInlineForm
+from paths.forms import StepInlineForm, StepInlineFormSet
 from paths.models import LearningPath, Step
 from paths.services import (
     path_archive,
@@ -15,11 +15,14 @@ from paths.services import (
     path_steps_save,
     step_skills_set,
 )
+from tracker.selectors import learners_of_path
+from tracker.services import learners_mark_stale
 
 
 class StepInline(admin.TabularInline):
     model = Step
     form = StepInlineForm
+    formset = StepInlineFormSet
     extra = 1
     ordering = ("position",)
     fields = (
@@ -84,6 +87,10 @@ class LearningPathAdmin(admin.ModelAdmin):
             step_skills_set(
                 step=step_form.instance, levels={skill.pk: lvl for skill, lvl in levels.items()}
             )
+        path = form.instance
+        if path.status == LearningPath.Status.PUBLISHED and formset.has_changed():
+            # Completed steps of this path may now grant other levels.
+            learners_mark_stale(learners=learners_of_path(path=path))
 
     @admin.action(description="Publish selected paths")
     def publish(self, request: HttpRequest, queryset: QuerySet[LearningPath]) -> None:

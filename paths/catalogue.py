@@ -36,6 +36,7 @@ from careers.models import (
 )
 from paths.models import LearningPath, Step, StepSkill
 from paths.services import path_publication_problems
+from tracker.services import learners_mark_stale
 
 M = TypeVar("M", bound=models.Model)
 
@@ -211,6 +212,8 @@ def catalogue_load(
         )
     _load_paths(loader, data["paths"], roles, levels, skills)
     loader.save_records()
+    if loader.report.total("created") or loader.report.total("updated"):
+        learners_mark_stale()  # requirements or step levels may have changed
     return loader.report
 
 

@@ -264,3 +264,45 @@ class ReadinessSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.role} / {self.level} on {self.day}: {self.score}"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder of one kind for one learner and period. The unique row is the claim: it
+    makes each reminder go out once, however many times the tasks that send it run."""
+
+    class Kind(models.TextChoices):
+        INACTIVITY = "inactivity", "Inactivity"
+        BEHIND_PACE = "behind_pace", "Behind pace"
+        WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period_key = models.CharField(max_length=20, help_text="Local day or ISO week it is for.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    claim_token = models.UUIDField(help_text="The run that claimed it.")
+    context = models.JSONField(default=dict, help_text="What the email says, fixed at claim time.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "reminder deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "kind", "period_key"), name="one_reminder_per_kind_and_period"
+            )
+        ]
+        indexes = [
+            models.Index(fields=("user", "kind", "sent_at")),
+            models.Index(fields=("claim_token", "status")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user} ({self.period_key}): {self.status}"

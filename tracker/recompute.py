@@ -99,9 +99,16 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
 
     A learner's stale mark is cleared only if it is not newer than that start, so a change
     that lands while this runs keeps its mark and is picked up next time."""
-    started = timezone.now()
     ids = list(dict.fromkeys(user_ids))
-    zones = dict(LearnerProfile.objects.filter(user_id__in=ids).values_list("user_id", "timezone"))
+    # Lock the learners first: a change committing while this reads would otherwise have its
+    # stale mark cleared below without being counted. Its mark now waits for this to finish.
+    zones = dict(
+        LearnerProfile.objects.select_for_update()
+        .filter(user_id__in=ids)
+        .order_by("pk")
+        .values_list("user_id", "timezone")
+    )
+    started = timezone.now()
     targets = requirements_by_target()
     skills = Skill.objects.in_bulk({r.skill_id for reqs in targets.values() for r in reqs})
     levels_by_user = proficiency_by_user(ids)
@@ -179,3 +186,62 @@ def readiness_snapshots_backfill(*, user_id: int, days: Iterable[date]) -> None:
         unique_fields=["user", "role", "level", "day"],
         update_fields=["score"],
     )
+
+
+SWEEP_BATCH_SIZE = RECOMPUTE_BATCH_SIZE
+
+
+def stale_sweep(*, batch_size: int = SWEEP_BATCH_SIZE, max_batches: int = 20) -> int:
+    """Recompute stale learners, oldest mark first, one committed batch at a time; returns how
+    many were recomputed. Rows are taken with SKIP LOCKED, so two sweeps running at once work on
+    disjoint batches (on SQLite, which has no row locks, writes are serialised anyway)."""
+    done = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            ids = list(
+                LearnerProfile.objects.select_for_update(skip_locked=True)
+                .filter(readiness_stale_at__isnull=False)
+                .order_by("readiness_stale_at")
+                .values_list("user_id", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            readiness_recompute_many(user_ids=ids)
+        done += len(ids)
+    return done
+
+
+def daily_snapshots_write(*, batch_size: int = RECOMPUTE_BATCH_SIZE) -> int:
+    """Copy each active learner's current scores into today's snapshot (their local date),
+    so the history has a point for every day, changed or not. Returns learners written."""
+    active = (
+        LearnerProfile.objects.filter(user__enrolments__status="active")
+        .values_list("user_id", "timezone")
+        .distinct()
+        .order_by("user_id")
+    )
+    now, written, last_id = timezone.now(), 0, 0
+    while batch := list(active.filter(user_id__gt=last_id)[:batch_size]):
+        days = {user_id: now.astimezone(ZoneInfo(zone)).date() for user_id, zone in batch}
+        scores = ReadinessScore.objects.filter(user_id__in=days).values_list(
+            "user_id", "role_id", "level_id", "score"
+        )
+        ReadinessSnapshot.objects.bulk_create(
+            [
+                ReadinessSnapshot(
+                    user_id=user_id,
+                    role_id=role_id,
+                    level_id=level_id,
+                    day=days[user_id],
+                    score=score,
+                )
+                for user_id, role_id, level_id, score in scores
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "role", "level", "day"],
+            update_fields=["score"],
+            batch_size=ROWS_PER_STATEMENT,
+        )
+        written += len(batch)
+        last_id = batch[-1][0]
+    return written

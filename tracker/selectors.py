@@ -49,6 +49,13 @@ def minutes_by_day(*, user: User, zone: str) -> dict[date, int]:
     return dict(rows)
 
 
+def learners_of_path(*, path: LearningPath) -> QuerySet[LearnerProfile]:
+    """Learners with progress on any step of the path."""
+    return LearnerProfile.objects.filter(
+        user_id__in=ProgressEntry.objects.filter(step__path=path).values("user_id")
+    )
+
+
 def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(user=user).select_related("path__role", "path__level")
 

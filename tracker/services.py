@@ -7,12 +7,14 @@ stale in the same transaction (`_inputs_changed`), so a recompute is never misse
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, Skill
@@ -26,6 +28,7 @@ from tracker.models import (
     SkillClaim,
     User,
 )
+from tracker.tasks import recompute_readiness_soon
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of offline devices drift
 MAX_BACKDATE = timedelta(days=366)  # the activity history covers a year
@@ -42,7 +45,16 @@ class ProgressResult:
 
 
 def _inputs_changed(user_id: int) -> None:
+    """Mark the learner stale in this transaction, and ask for a recompute once it commits."""
     LearnerProfile.objects.filter(user_id=user_id).update(readiness_stale_at=timezone.now())
+    transaction.on_commit(partial(recompute_readiness_soon, user_id), robust=True)
+
+
+def learners_mark_stale(*, learners: QuerySet[LearnerProfile] | None = None) -> int:
+    """After a catalogue change: mark every affected learner (all, by default) stale in one
+    statement; the sweep recomputes them in batches."""
+    learners = LearnerProfile.objects.all() if learners is None else learners
+    return learners.update(readiness_stale_at=timezone.now())
 
 
 # --- Accounts ----------------------------------------------------------------------------

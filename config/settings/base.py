@@ -142,7 +142,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{BROKER_DIR / 'results'}"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+# Longest task (its hard time limit) plus its largest retry delay must stay below the Redis
+# visibility timeout, or a slow task would be handed to a second worker while still running.
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 270
+CELERY_RETRY_BACKOFF_MAX = 300
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -161,7 +170,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late: a killed worker holds one task, not many
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ROUTES = {
+    "readiness.*": {"queue": "readiness"},
+    "reminders.*": {"queue": "reminders"},
+}
+
+# PATHWISE — the product's own settings
+# Absolute links in emails (unsubscribe) are built on this address.
+PATHWISE_BASE_URL = env.str("PATHWISE_BASE_URL", default="http://127.0.0.1:8000")
 
 # REST FRAMEWORK — https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {

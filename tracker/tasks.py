@@ -1,0 +1,63 @@
+"""Celery tasks: primitive ids in, one service call, retries and limits declared here.
+
+Every task here is idempotent, so all of them use acks_late with reject_on_worker_lost: a
+message whose worker dies is redelivered, and running it again does no harm. Retries are only
+for transient database errors, bounded, with exponential backoff and jitter."""
+
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from config.celery_app import enqueue_or_skip
+from tracker import recompute, reminders
+
+TRANSIENT = (OperationalError, InterfaceError)
+IDEMPOTENT: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": settings.CELERY_RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="readiness.recompute", time_limit=60, soft_time_limit=50, **IDEMPOTENT)
+def recompute_readiness(user_id: int) -> None:
+    recompute.readiness_recompute(user_id=user_id)
+
+
+@shared_task(name="readiness.sweep", **IDEMPOTENT)
+def sweep_stale_readiness() -> int:
+    return recompute.stale_sweep()
+
+
+@shared_task(name="readiness.daily_snapshots", **IDEMPOTENT)
+def write_daily_snapshots() -> int:
+    return recompute.daily_snapshots_write()
+
+
+@shared_task(name="reminders.plan", **IDEMPOTENT)
+def send_due_reminders() -> int:
+    """Hourly: claim the reminders due now and fan the sends out in batches."""
+    claimed = reminders.reminders_plan()
+    for start in range(0, len(claimed), reminders.SEND_BATCH_SIZE):
+        send_reminder_batch.delay(claimed[start : start + reminders.SEND_BATCH_SIZE])
+    return len(claimed)
+
+
+@shared_task(name="reminders.send", bind=True, **IDEMPOTENT)
+def send_reminder_batch(self: Task[Any, Any], delivery_ids: list[int]) -> int:
+    result = reminders.reminders_send(delivery_ids=delivery_ids)
+    if result.retry:  # mail server trouble: only those go round again, later
+        raise self.retry(args=(result.retry,), countdown=60 * 2**self.request.retries)
+    return len(result.sent)
+
+
+def recompute_readiness_soon(user_id: int) -> None:
+    """After a learner's inputs change (called on commit). If the broker is down this does
+    nothing and returns at once: the stale mark stays and the sweep recomputes later."""
+    enqueue_or_skip(recompute_readiness, user_id)
