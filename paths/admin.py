@@ -6,7 +6,7 @@ from django.db.models import QuerySet, Sum
 from django.forms import BaseInlineFormSet, ModelForm, ModelMultipleChoiceField
 from django.http import HttpRequest
 
-from paths.forms import StepInlineForm, StepInlineFormSet
+from paths.forms import StepInlineForm
 from paths.models import LearningPath, Step
 from paths.services import (
     path_archive,
@@ -22,7 +22,6 @@ from tracker.services import learners_mark_stale
 class StepInline(admin.TabularInline):
     model = Step
     form = StepInlineForm
-    formset = StepInlineFormSet
     extra = 1
     ordering = ("position",)
     fields = (

@@ -61,15 +61,3 @@ class StepInlineForm(forms.ModelForm):
         # Positions are renumbered 1..n on save (path_steps_save), so a curator may swap two
         # positions without the per-row unique check refusing the intermediate state.
         return {*super()._get_validation_exclusions(), "position"}  # type: ignore[misc]
-
-
-class StepInlineFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        for form in self.deleted_forms:
-            step = form.instance
-            if step.pk and step.progress_entries.exists():
-                raise ValidationError(
-                    f'Step {step.position} "{step.title}" has learners\' progress and cannot be '
-                    "deleted; archive the path and duplicate it instead."
-                )

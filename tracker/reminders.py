@@ -310,11 +310,24 @@ def _due_kinds(
     return allowed
 
 
+ABANDONED_AFTER = timedelta(minutes=30)
+
+
 def reminders_plan(
     *, now: datetime | None = None, user_ids: Sequence[int] | None = None
 ) -> list[int]:
-    """Claim the reminders due this hour; returns the ids of the rows this run claimed."""
+    """Claim the reminders due this hour; returns the ids to send: the rows this run claimed,
+    and claimed rows an earlier run left unsent (its fan-out failed) for over half an hour."""
     now = now or timezone.now()
+    abandoned = list(
+        ReminderDelivery.objects.filter(
+            status=ReminderDelivery.Status.CLAIMED, claimed_at__lt=now - ABANDONED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    return abandoned + _claim_due(now, user_ids)
+
+
+def _claim_due(now: datetime, user_ids: Sequence[int] | None) -> list[int]:
     candidates = _candidates(now, user_ids)
     if not candidates:
         return []
@@ -358,12 +371,13 @@ def reminders_plan(
 
 
 def unsubscribe_token(user_id: int, kind: str) -> str:
-    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT)
+    """Signed, without expiry: an unsubscribe link must keep working."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"u": user_id, "k": kind})
 
 
 def unsubscribe_read(token: str) -> tuple[int, str]:
     """(user id, kind) from a token; raises signing.BadSignature if it was tampered with."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     if data.get("k") not in Kind.values:
         raise signing.BadSignature("unknown reminder kind")
     return int(data["u"]), data["k"]

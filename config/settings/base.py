@@ -151,9 +151,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # Publishing retries once, at once: a web request must not wait on a broker that is down
+    # (workers reconnect on their own schedule, broker_connection_max_retries).
+    "max_retries": 1,
+    "interval_start": 0,
 }
 if not REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),

@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     published_path,
 )
-from tests.markers import postgres_only
+from tests.markers import bulk_query_counts
 from tracker.models import LearnerProfile, ReadinessScore, ReadinessSnapshot
 from tracker.recompute import readiness_recompute, readiness_recompute_many
 from tracker.services import enrolment_create, progress_log, skill_claim_set
@@ -150,7 +150,7 @@ def learners_with_progress(count: int, path, step) -> list[int]:
     return ids
 
 
-@postgres_only
+@bulk_query_counts
 def test_batch_recompute_uses_the_same_queries_for_10_and_500_learners(target):
     role, level, _, rag, _ = target
     path = published_path(steps=0)
