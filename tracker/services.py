@@ -7,7 +7,6 @@ stale in the same transaction (`_inputs_changed`), so a recompute is never misse
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,10 +43,22 @@ class ProgressResult:
     created: bool
 
 
+@dataclass(frozen=True)
+class _RecomputeSoon:
+    user_id: int
+
+    def __call__(self) -> None:
+        recompute_readiness_soon(self.user_id)
+
+
 def _inputs_changed(user_id: int) -> None:
-    """Mark the learner stale in this transaction, and ask for a recompute once it commits."""
+    """Mark the learner stale in this transaction, and ask for one recompute once it commits
+    (one per learner, however many changes the transaction makes)."""
     LearnerProfile.objects.filter(user_id=user_id).update(readiness_stale_at=timezone.now())
-    transaction.on_commit(partial(recompute_readiness_soon, user_id), robust=True)
+    callback = _RecomputeSoon(user_id)
+    pending = transaction.get_connection().run_on_commit
+    if not any(func == callback for _, func, _ in pending):
+        transaction.on_commit(callback, robust=True)
 
 
 def learners_mark_stale(*, learners: QuerySet[LearnerProfile] | None = None) -> int:

@@ -162,6 +162,7 @@ if not REDIS_URL:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.2,
     }
     for folder in ("queue", "control", "results"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)

@@ -223,12 +223,14 @@ def test_progress_enqueues_a_recompute_on_commit(
 ):
     sent = []
     monkeypatch.setattr(tasks.recompute_readiness, "apply_async", lambda **kw: sent.append(kw))
-    enrolment = enrolment_create(user=learner, path=published_path())
+    path = published_path()
 
     with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrolment_create(user=learner, path=path)
         progress_log(enrolment=enrolment, step=enrolment.path.steps.get(position=1), minutes=5)
+        progress_log(enrolment=enrolment, step=enrolment.path.steps.get(position=2), minutes=5)
 
-    assert sent == [{"args": (learner.pk,), "retry": False}]
+    assert sent == [{"args": (learner.pk,), "retry": False}]  # one per learner and commit
 
 
 def test_enqueue_never_fails_or_waits_on_a_broker_that_is_down(monkeypatch):
