@@ -1,8 +1,27 @@
 """Every API v1 route, registered in one place (mounted at /api/v1/)."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from careers.api.views import BackgroundViewSet, RoleViewSet, SkillViewSet
+from paths.api.views import PathViewSet
+from tracker.api import views as tracker
+
+router = SimpleRouter()
+router.register("roles", RoleViewSet, basename="role")
+router.register("skills", SkillViewSet, basename="skill")
+router.register("backgrounds", BackgroundViewSet, basename="background")
+router.register("paths", PathViewSet, basename="path")
+router.register("enrolments", tracker.EnrolmentViewSet, basename="enrolment")
+router.register("progress", tracker.ProgressViewSet, basename="progress")
+router.register("skill-claims", tracker.SkillClaimViewSet, basename="skill-claim")
+router.register("readiness", tracker.ReadinessViewSet, basename="readiness")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [
+    path("me/", tracker.MeView.as_view(), name="me"),
+    path("me/export/", tracker.ExportView.as_view(), name="me-export"),
+    path("recommendation/", tracker.RecommendationView.as_view(), name="recommendation"),
+    path("dashboard/", tracker.DashboardView.as_view(), name="dashboard"),
+    *router.urls,
+]

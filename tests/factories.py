@@ -3,6 +3,7 @@
 from typing import Any
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from careers.models import Role, RoleRequirement, SalaryBand, SeniorityLevel, Skill
@@ -20,8 +21,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
-        # Through the manager, which creates the learner profile with the user.
-        return model_class.objects.create_user(*args, **kwargs)
+        # Through the manager, which creates the learner profile with the user; the address
+        # counts as verified, as it would after sign-up.
+        user = model_class.objects.create_user(*args, **kwargs)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
 
 class CuratorFactory(UserFactory):

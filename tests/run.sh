@@ -16,4 +16,5 @@ echo "== ruff check";  "$bin/ruff" check .
 echo "== ruff format"; "$bin/ruff" format --check .
 echo "== mypy";        "$bin/mypy" .
 echo "== migrations";  DATABASE_URL=sqlite://:memory: "$bin/python" manage.py makemigrations --check --dry-run
+echo "== openapi";     DATABASE_URL=sqlite://:memory: "$bin/python" manage.py spectacular --validate --fail-on-warn --file /dev/null
 echo "== pytest";      "$bin/pytest" "$@"

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = "Learners"
+
+    def ready(self) -> None:
+        # allauth 65.21 reaches cryptography...serialization through a lazy proxy that does
+        # not import it; once cryptography.hazmat is loaded by pyjwt the attribute is missing.
+        import cryptography.hazmat.primitives.serialization  # noqa: F401

@@ -306,3 +306,23 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user} ({self.period_key}): {self.status}"
+
+
+class IdempotencyKey(models.Model):
+    """An API request made with an `Idempotency-Key` header, and the response it got, so that a
+    retry with the same key and body gets the same answer. Kept at least 24 hours."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, help_text="None while in progress.")
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("user", "key"), name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

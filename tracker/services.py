@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -81,9 +82,29 @@ def user_ensure(*, email: str, password: str, curator: bool = False) -> tuple[Us
     user.set_password(password)
     user.is_staff = curator or user.is_staff
     user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     if curator:
         user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user, created
+
+
+def learner_profile_ensure(*, user: User) -> LearnerProfile:
+    return LearnerProfile.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything stored about it; its sessions (and so its tokens)
+    go with it."""
+    from django.contrib.sessions.models import Session
+
+    user_key = str(user.pk)
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == user_key:
+            session.delete()
+    user.delete()
 
 
 PROFILE_FIELDS = frozenset(

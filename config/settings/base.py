@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.headless",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -56,7 +59,11 @@ INSTALLED_APPS = [
 
 # AUTHENTICATION — https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTH_USER_MODEL = "tracker.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -81,7 +88,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag / If-None-Match (304)
 ]
+
+# Bodies above this are refused with 413 (the API answers problem+json).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # STATIC — https://whitenoise.readthedocs.io/en/stable/django.html
 STATIC_URL = "/static/"
@@ -186,11 +198,79 @@ CELERY_TASK_ROUTES = {
 # Absolute links in emails (unsubscribe) are built on this address.
 PATHWISE_BASE_URL = env.str("PATHWISE_BASE_URL", default="http://127.0.0.1:8000")
 
+# CACHES — https://docs.djangoproject.com/en/5.2/topics/cache/
+# Rate limits (allauth, DRF throttles) count here: Redis when there is one, so that every
+# process counts together.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# ALLAUTH — https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_ADAPTER = "tracker.adapters.AccountAdapter"
+# https://docs.allauth.org/en/latest/headless/configuration.html
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
+HEADLESS_JWT_ALGORITHM = "RS256"
+HEADLESS_JWT_PRIVATE_KEY = env.str("DJANGO_JWT_PRIVATE_KEY", default="", multiline=True)
+HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_ACCESS_SECONDS", default=300)
+HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_REFRESH_SECONDS", default=30 * 86400)
+HEADLESS_JWT_ROTATE_REFRESH_TOKEN = True
+HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True  # logout and deletion revoke tokens at once
+
+
+def embedded_jwt_key(path: Path) -> str:
+    """The RS256 signing key of the embedded default, generated once under var/."""
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        path.chmod(0o600)
+    return path.read_text()
+
+
 # REST FRAMEWORK — https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("DJANGO_THROTTLE_USER", default="240/min"),
+        "anon": env.str("DJANGO_THROTTLE_ANON", default="60/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "STRICT_JSON": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathwise API",
@@ -200,4 +280,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EnrolmentStatusEnum": "tracker.models.Enrolment.Status",
+        "ProgressStatusEnum": "tracker.models.ProgressEntry.Status",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -1,7 +1,7 @@
 """Development on the embedded default: SQLite and the filesystem broker under var/."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR, env
+from config.settings.base import VAR_DIR, embedded_jwt_key, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-only-insecure-key-do-not-deploy")
@@ -13,3 +13,6 @@ EMAIL_BACKEND = env.str(
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+HEADLESS_JWT_PRIVATE_KEY = env.str(
+    "DJANGO_JWT_PRIVATE_KEY", default="", multiline=True
+) or embedded_jwt_key(VAR_DIR / "jwt-private.pem")

@@ -4,6 +4,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # no default: refuse to start without one
+HEADLESS_JWT_PRIVATE_KEY = env.str("DJANGO_JWT_PRIVATE_KEY", multiline=True)  # RS256, PEM
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 # SECURITY — https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

@@ -1,7 +1,7 @@
 """Tests: PostgreSQL and Redis when `tests/run.sh` found them (DATABASE_URL / REDIS_URL)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR, env
+from config.settings.base import VAR_DIR, embedded_jwt_key, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -15,3 +15,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+HEADLESS_JWT_PRIVATE_KEY = embedded_jwt_key(VAR_DIR / "test-jwt-private.pem")

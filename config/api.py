@@ -1,0 +1,153 @@
+"""What every API v1 endpoint shares: RFC 9457 problem details for every error, pagination."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIXES = ("/api/", "/_allauth/")
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request is well-formed but cannot be carried out."
+    default_code = "unprocessable"
+
+
+def problem(
+    status_code: int, detail: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HttpResponse(status=status_code).reason_phrase,
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Flatten DRF / Django error structures into [{"field": "a.b", "message": "..."}]."""
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in field_errors(value, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [
+                {"field": prefix or "non_field_errors", "message": str(item)} for item in detail
+            ]
+        return [
+            error
+            for index, item in enumerate(detail)
+            for error in field_errors(item, f"{prefix}.{index}" if prefix else str(index))
+        ]
+    return [{"field": prefix or "non_field_errors", "message": str(detail)}]
+
+
+def _django_validation_detail(error: DjangoValidationError) -> Any:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error as application/problem+json, with field errors listed and no stack trace.
+
+    Domain rules broken in a service (Django ValidationError) are 422; malformed input caught
+    by a serializer is 400."""
+    if isinstance(exc, DjangoValidationError):
+        exc = Unprocessable(detail=_django_validation_detail(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException("The request body is too large.")
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("unhandled API error", exc_info=exc)
+        return Response(
+            problem(500, "Something went wrong on our side."),
+            status=500,
+            content_type=PROBLEM_JSON,
+        )
+    detail = response.data
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        message, errors = str(detail["detail"]), None
+    else:
+        message, errors = "The request has invalid fields.", field_errors(detail)
+    response.data = problem(response.status_code, message, errors)
+    response.content_type = PROBLEM_JSON
+    return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(problem(404, "Not found."), status=404, content_type=PROBLEM_JSON)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(
+            problem(500, "Something went wrong on our side."), status=500, content_type=PROBLEM_JSON
+        )
+    return defaults.server_error(request)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: no strings, floats or booleans coerced into one."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class StrictSerializerMixin:
+    """Refuse fields the endpoint does not accept (unknown or read-only) instead of quietly
+    dropping them, so a client learns at once that `user` or `score` cannot be set."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = self.fields  # type: ignore[attr-defined]  # of the serializer mixed into
+            writable = {name for name, field in fields.items() if not field.read_only}
+            extra = sorted(set(data) - writable)
+            if extra:
+                raise serializers.ValidationError(dict.fromkeys(extra, "This field cannot be set."))
+        return super().to_internal_value(data)  # type: ignore[misc]

@@ -1,0 +1,62 @@
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.serializers import BaseSerializer
+
+from paths.api.serializers import PathDetailSerializer, PathSummarySerializer
+from paths.models import LearningPath
+from paths.selectors import published_paths, published_paths_with_steps
+
+
+class PathFilter(django_filters.FilterSet):
+    role = django_filters.CharFilter(field_name="role__slug", help_text="Role slug.")
+    level = django_filters.CharFilter(field_name="level__slug", help_text="Seniority level slug.")
+    skill = django_filters.CharFilter(method="filter_skill", help_text="Skill slug taught.")
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Words in title or summary."
+    )
+
+    class Meta:
+        model = LearningPath
+        fields = ("role", "level", "skill", "search")
+
+    def filter_skill(
+        self, queryset: QuerySet[LearningPath], name: str, value: str
+    ) -> QuerySet[LearningPath]:
+        return queryset.filter(
+            pk__in=LearningPath.objects.filter(steps__skills__slug=value).values("pk")
+        )
+
+    def filter_search(
+        self, queryset: QuerySet[LearningPath], name: str, value: str
+    ) -> QuerySet[LearningPath]:
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published learning paths",
+        description="Filter with ?role= ?level= ?skill= (slugs) and ?search=. Public.",
+    ),
+    retrieve=extend_schema(
+        summary="A published path with its ordered steps",
+        description="Each step with its kind, resource link, estimated minutes, the skills it "
+        "teaches and the positions of its prerequisites.",
+    ),
+)
+class PathViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[LearningPath]
+):
+    permission_classes = (AllowAny,)
+    lookup_field = "slug"
+    filterset_class = PathFilter
+
+    def get_queryset(self) -> QuerySet[LearningPath]:
+        return published_paths() if self.action == "list" else published_paths_with_steps()
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return PathSummarySerializer if self.action == "list" else PathDetailSerializer

@@ -1,0 +1,270 @@
+"""Input and output shapes of the learner API. Inputs refuse unknown and read-only fields;
+`user`, scores, timestamps and staff flags can never be written."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from careers.models import Background, Role, SeniorityLevel, Skill
+from config.api import StrictIntegerField, StrictSerializerMixin
+from paths.models import LearningPath, Step
+from tracker.models import (
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    Enrolment,
+    LearnerProfile,
+    ProgressEntry,
+    ReadinessScore,
+    ReadinessSnapshot,
+    SkillClaim,
+)
+
+# --- Profile ------------------------------------------------------------------------------
+
+
+class ProfileSerializer(StrictSerializerMixin, serializers.ModelSerializer[LearnerProfile]):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    background = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Background.objects.all(), allow_null=True, required=False
+    )
+    target_role = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Role.objects.all(), allow_null=True, required=False
+    )
+    target_level = serializers.SlugRelatedField(
+        slug_field="slug", queryset=SeniorityLevel.objects.all(), allow_null=True, required=False
+    )
+    weekly_goal_minutes = StrictIntegerField(
+        min_value=0, max_value=MINUTES_PER_WEEK, required=False
+    )
+    inactivity_days = StrictIntegerField(min_value=1, max_value=60, required=False)
+    preferred_hour = StrictIntegerField(min_value=0, max_value=23, required=False)
+    quiet_hours_start = StrictIntegerField(
+        min_value=0, max_value=23, required=False, allow_null=True
+    )
+    quiet_hours_end = StrictIntegerField(min_value=0, max_value=23, required=False, allow_null=True)
+
+    class Meta:
+        model = LearnerProfile
+        fields = (
+            "email",
+            "background",
+            "target_role",
+            "target_level",
+            "timezone",
+            "weekly_goal_minutes",
+            "remind_inactivity",
+            "remind_behind_pace",
+            "remind_weekly_digest",
+            "inactivity_days",
+            "preferred_hour",
+            "quiet_hours_start",
+            "quiet_hours_end",
+        )
+
+
+class PasswordConfirmSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    password = serializers.CharField(max_length=200, help_text="The account's current password.")
+
+
+# --- Enrolments ---------------------------------------------------------------------------
+
+
+class PathRefSerializer(serializers.ModelSerializer[LearningPath]):
+    class Meta:
+        model = LearningPath
+        fields = ("slug", "title")
+
+
+class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    path = PathRefSerializer(read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ("id", "path", "status", "target_date", "enrolled_at", "completed_at")
+        read_only_fields = fields
+
+
+class EnrolmentCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    path = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=LearningPath.objects.filter(status=LearningPath.Status.PUBLISHED),
+        help_text="Slug of a published path.",
+    )
+    target_date = serializers.DateField(required=False, allow_null=True)
+
+
+class EnrolmentUpdateSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Enrolment.Status.choices, required=False)
+    target_date = serializers.DateField(required=False, allow_null=True)
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+class ProgressEntrySerializer(serializers.ModelSerializer[ProgressEntry]):
+    class Meta:
+        model = ProgressEntry
+        fields = (
+            "id",
+            "enrolment",
+            "step",
+            "minutes",
+            "status",
+            "note",
+            "evidence_url",
+            "occurred_at",
+            "client_id",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OwnEnrolmentField(serializers.PrimaryKeyRelatedField[Enrolment]):
+    def get_queryset(self) -> Any:
+        return Enrolment.objects.filter(user=self.context["request"].user).select_related("path")
+
+
+class ProgressCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    enrolment = OwnEnrolmentField(help_text="Id of one of your enrolments.")
+    step = serializers.PrimaryKeyRelatedField(
+        queryset=Step.objects.all(), help_text="Id of a step of the enrolment's path."
+    )
+    minutes = StrictIntegerField(min_value=0, max_value=MINUTES_PER_DAY)
+    status = serializers.ChoiceField(
+        choices=ProgressEntry.Status.choices, default=ProgressEntry.Status.STARTED
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    evidence_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    client_id = serializers.UUIDField(
+        required=False, help_text="Made by the client; the same id never creates two entries."
+    )
+
+
+class ProgressBatchSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    entries = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=100, help_text="1 to 100 entries."
+    )
+
+
+class ProgressBatchResultSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField()
+    status = serializers.IntegerField(help_text="201 created, 200 replayed, 4xx refused.")
+    entry = ProgressEntrySerializer(required=False)
+    errors = serializers.ListField(  # type: ignore[assignment]  # a field, not .errors
+        child=serializers.DictField(), required=False
+    )
+
+
+# --- Skill claims -----------------------------------------------------------------------------
+
+
+class SkillClaimSerializer(StrictSerializerMixin, serializers.ModelSerializer[SkillClaim]):
+    skill = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())
+    level = StrictIntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = SkillClaim
+        fields = ("id", "skill", "level", "evidence_url", "note", "created_at", "updated_at")
+        read_only_fields: tuple[str, ...] = ("id", "created_at", "updated_at")
+        extra_kwargs = {"note": {"max_length": 2000}, "evidence_url": {"max_length": 500}}
+
+
+class SkillClaimUpdateSerializer(SkillClaimSerializer):
+    class Meta(SkillClaimSerializer.Meta):
+        read_only_fields = ("id", "skill", "created_at", "updated_at")
+
+
+# --- Readiness ---------------------------------------------------------------------------------
+
+
+class BreakdownLineSerializer(serializers.Serializer[Any]):
+    skill = serializers.SlugField()
+    name = serializers.CharField()
+    target = serializers.IntegerField()
+    weight = serializers.IntegerField()
+    current = serializers.FloatField()
+    earned = serializers.FloatField()
+    possible = serializers.FloatField()
+
+
+class ReadinessScoreSerializer(serializers.ModelSerializer[ReadinessScore]):
+    role: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    level: serializers.SlugRelatedField[SeniorityLevel] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    score = serializers.FloatField(
+        allow_null=True, help_text="0-100; null when the role and level have no requirements."
+    )
+
+    class Meta:
+        model = ReadinessScore
+        fields: tuple[str, ...] = ("role", "level", "score", "computed_at")
+
+
+class NextStepSerializer(serializers.Serializer[Any]):
+    step = serializers.IntegerField(source="step.pk")
+    title = serializers.CharField(source="step.title")
+    path = serializers.SlugField(source="step.path.slug")
+    estimated_minutes = serializers.IntegerField(source="step.estimated_minutes")
+    gain = serializers.FloatField(help_text="Readiness points it adds.")
+    gain_per_hour = serializers.FloatField()
+
+
+class ReadinessDetailSerializer(ReadinessScoreSerializer):
+    breakdown = BreakdownLineSerializer(many=True)
+    next_steps = NextStepSerializer(many=True)
+
+    class Meta(ReadinessScoreSerializer.Meta):
+        fields = (*ReadinessScoreSerializer.Meta.fields, "breakdown", "next_steps")
+
+
+class SnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):
+    class Meta:
+        model = ReadinessSnapshot
+        fields = ("day", "score")
+
+
+class RecommendationSerializer(serializers.Serializer[Any]):
+    role = serializers.SlugField(source="role_slug", allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+class PaceSerializer(serializers.Serializer[Any]):
+    remaining_minutes = serializers.IntegerField()
+    minutes_per_week = serializers.FloatField()
+    projected_finish = serializers.DateField(allow_null=True)
+    on_track = serializers.BooleanField(allow_null=True)
+
+
+class EnrolmentProgressSerializer(serializers.Serializer[Any]):
+    enrolment = EnrolmentSerializer()
+    steps_total = serializers.IntegerField()
+    steps_done = serializers.IntegerField()
+    percent_done = serializers.IntegerField()
+    pace = PaceSerializer()
+
+
+class StreakSerializer(serializers.Serializer[Any]):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer[Any]):
+    today = serializers.DateField()
+    enrolments = EnrolmentProgressSerializer(many=True)
+    target = ReadinessScoreSerializer(source="target_score", allow_null=True)
+    next_steps = NextStepSerializer(many=True)
+    streak = StreakSerializer(source="streaks")
+    minutes_per_week = serializers.FloatField()
+    weekly_goal_minutes = serializers.IntegerField(source="profile.weekly_goal_minutes")

@@ -1,0 +1,440 @@
+"""The learner API. Every queryset is scoped to the requesting learner in get_queryset(), so
+another learner's object answers 404 exactly as a missing one."""
+
+from typing import Any
+
+from django.contrib.auth import logout
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from careers.models import Role, SeniorityLevel
+from config.api import Conflict
+from tracker import export, selectors, services
+from tracker.api import serializers as s
+from tracker.idempotency import idempotent
+from tracker.models import Enrolment, ProgressEntry, ReadinessScore, SkillClaim, User
+
+PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457), with field errors.")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Retrying with the same key and body replays the first response; the same key "
+    "with another body is 422. Keys are kept 24 hours.",
+)
+PROGRESS_EXAMPLE = OpenApiExample(
+    "Completed a step",
+    value={
+        "enrolment": 12,
+        "step": 101,
+        "minutes": 45,
+        "status": "completed",
+        "note": "Built the Qdrant index",
+        "evidence_url": "https://github.com/me/rag-demo",
+        "occurred_at": "2026-11-27T19:30:00Z",
+        "client_id": "0b6f5a7e-3f0e-4f55-9d7e-6f4b8b1f2c11",
+    },
+    request_only=True,
+)
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class LearnerScoped(GenericAPIView[Any]):
+    """get_queryset() returns only the requesting learner's rows (`scoped`), so another
+    learner's object is a 404. The schema generator, which has no learner, gets none."""
+
+    model: Any
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.scoped(_user(self.request))
+
+    def scoped(self, user: User) -> QuerySet[Any]:
+        raise NotImplementedError
+
+
+class MeView(APIView):
+    @extend_schema(
+        summary="Your profile",
+        description="Background, target role and level, time zone, weekly goal and reminders.",
+        responses={200: s.ProfileSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.ProfileSerializer(selectors.profile_get(user=_user(request))).data)
+
+    @extend_schema(
+        summary="Change your profile",
+        request=s.ProfileSerializer,
+        responses={200: s.ProfileSerializer, 400: PROBLEM, 422: PROBLEM},
+        examples=[
+            OpenApiExample(
+                "Target a role",
+                value={
+                    "target_role": "llm-engineer",
+                    "target_level": "junior",
+                    "timezone": "Europe/London",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = s.ProfileSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = services.learner_profile_update(user=_user(request), **serializer.validated_data)
+        return Response(s.ProfileSerializer(selectors.profile_get(user=profile.user)).data)
+
+    @extend_schema(
+        summary="Delete your account",
+        description="Deletes the account and all its data, after the password is confirmed. "
+        "Every token of the account stops working at once.",
+        request=s.PasswordConfirmSerializer,
+        responses={204: None, 400: PROBLEM},
+    )
+    def delete(self, request: Request) -> Response:
+        serializer = s.PasswordConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _user(request)
+        if not user.check_password(serializer.validated_data["password"]):
+            raise ValidationError({"password": "The password is not right."})
+        services.user_delete(user=user)
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    @extend_schema(
+        summary="Export your data",
+        description="Everything stored about you, as JSON.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(export.learner_export(user=_user(request)))
+
+
+class RecommendationView(APIView):
+    @extend_schema(
+        summary="Which role to target",
+        description="From your background and your current readiness, with the reasons.",
+        responses={200: s.RecommendationSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            s.RecommendationSerializer(selectors.recommendation_get(user=_user(request))).data
+        )
+
+
+class DashboardView(APIView):
+    @extend_schema(
+        summary="Home screen",
+        description="Enrolments with progress and pace, target readiness, next best steps, "
+        "streak and weekly minutes, in one call.",
+        responses={200: s.DashboardSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.DashboardSerializer(selectors.dashboard_get(user=_user(request))).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your enrolments"),
+    retrieve=extend_schema(
+        summary="One of your enrolments", responses={200: s.EnrolmentSerializer, 404: PROBLEM}
+    ),
+    create=extend_schema(
+        summary="Enrol on a published path",
+        request=s.EnrolmentCreateSerializer,
+        responses={201: s.EnrolmentSerializer, 400: PROBLEM, 422: PROBLEM},
+        examples=[
+            OpenApiExample(
+                "Enrol",
+                value={"path": "llm-engineer-from-backend", "target_date": "2027-02-01"},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Pause, resume, withdraw, complete, or set the target date",
+        request=s.EnrolmentUpdateSerializer,
+        responses={200: s.EnrolmentSerializer, 400: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+        examples=[OpenApiExample("Pause", value={"status": "paused"}, request_only=True)],
+    ),
+)
+class EnrolmentViewSet(
+    LearnerScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Enrolment],
+):
+    model = Enrolment
+    serializer_class = s.EnrolmentSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_fields = ("status",)
+
+    def scoped(self, user: User) -> QuerySet[Enrolment]:
+        return selectors.enrolments_for(user=user).order_by("-enrolled_at", "-pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = s.EnrolmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = services.enrolment_create(user=_user(request), **serializer.validated_data)
+        return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrolment = self.get_object()
+        serializer = s.EnrolmentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "status" in data:
+            enrolment = services.enrolment_set_status(enrolment=enrolment, status=data["status"])
+        if "target_date" in data:
+            enrolment = services.enrolment_set_target_date(
+                enrolment=enrolment, target_date=data["target_date"]
+            )
+        return Response(s.EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+
+def _log(request: Request, data: Any) -> tuple[ProgressEntry, bool]:
+    serializer = s.ProgressCreateSerializer(data=data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    try:
+        result = services.progress_log(**serializer.validated_data)
+    except services.ProgressConflict as error:
+        raise Conflict(str(error)) from error
+    return result.entry, result.created
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your progress entries",
+        description="Newest first; filter with ?enrolment=<id> or ?step=<id>.",
+    ),
+)
+class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericViewSet[ProgressEntry]):
+    model = ProgressEntry
+    serializer_class = s.ProgressEntrySerializer
+    filterset_fields = ("enrolment", "step", "status")
+
+    def scoped(self, user: User) -> QuerySet[ProgressEntry]:
+        return ProgressEntry.objects.filter(user=user).order_by("-occurred_at", "-pk")
+
+    @extend_schema(
+        summary="Log progress on a step",
+        description="Minutes spent and where the step stands. Safe to retry: with the same "
+        "client_id or Idempotency-Key nothing is logged twice.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.ProgressCreateSerializer,
+        responses={
+            201: s.ProgressEntrySerializer,
+            200: s.ProgressEntrySerializer,
+            400: PROBLEM,
+            409: PROBLEM,
+            422: PROBLEM,
+        },
+        examples=[PROGRESS_EXAMPLE],
+    )
+    def create(self, request: Request) -> Response:
+        def respond() -> Response:
+            entry, created = _log(request, request.data)
+            return Response(
+                s.ProgressEntrySerializer(entry).data,
+                status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            )
+
+        return idempotent(
+            _user(request), request.headers.get("Idempotency-Key"), request.data, respond
+        )
+
+    @extend_schema(
+        summary="Log up to 100 entries from an offline client",
+        description="Each entry is handled on its own, in order, with a result per entry.",
+        request=s.ProgressBatchSerializer,
+        responses={200: s.ProgressBatchResultSerializer(many=True), 400: PROBLEM},
+        examples=[
+            OpenApiExample(
+                "Two entries", value={"entries": [PROGRESS_EXAMPLE.value]}, request_only=True
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def batch(self, request: Request) -> Response:
+        serializer = s.ProgressBatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        results = []
+        for index, data in enumerate(serializer.validated_data["entries"]):
+            try:
+                entry, created = _log(request, data)
+            except Exception as error:
+                problem = self.handle_exception(error).data
+                errors = problem.get("errors") or [
+                    {"field": "non_field_errors", "message": problem["detail"]}
+                ]
+                results.append({"index": index, "status": problem["status"], "errors": errors})
+                continue
+            results.append(
+                {
+                    "index": index,
+                    "status": 201 if created else 200,
+                    "entry": s.ProgressEntrySerializer(entry).data,
+                }
+            )
+        return Response(results)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your skill claims"),
+    retrieve=extend_schema(
+        summary="One of your skill claims", responses={200: s.SkillClaimSerializer, 404: PROBLEM}
+    ),
+    create=extend_schema(
+        summary="Claim a skill level",
+        description="Self-assessed level 1-5; counts for half a completed step. Claiming a skill "
+        "again changes the claim.",
+        responses={201: s.SkillClaimSerializer, 400: PROBLEM},
+        examples=[
+            OpenApiExample(
+                "Python",
+                value={
+                    "skill": "python-engineering",
+                    "level": 4,
+                    "evidence_url": "https://github.com/me",
+                    "note": "",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change a skill claim",
+        request=s.SkillClaimUpdateSerializer,
+        responses={200: s.SkillClaimSerializer, 400: PROBLEM, 404: PROBLEM},
+    ),
+    destroy=extend_schema(summary="Withdraw a skill claim", responses={204: None, 404: PROBLEM}),
+)
+class SkillClaimViewSet(
+    LearnerScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[SkillClaim],
+):
+    model = SkillClaim
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def scoped(self, user: User) -> QuerySet[SkillClaim]:
+        return SkillClaim.objects.filter(user=user).select_related("skill").order_by("skill__name")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return (
+            s.SkillClaimUpdateSerializer
+            if self.action == "partial_update"
+            else s.SkillClaimSerializer
+        )
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = services.skill_claim_set(
+            user=_user(self.request), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        claim: SkillClaim = serializer.instance  # type: ignore[assignment]
+        changes = serializer.validated_data
+        serializer.instance = services.skill_claim_set(
+            user=claim.user,
+            skill=claim.skill,
+            level=changes.get("level", claim.level),
+            evidence_url=changes.get("evidence_url", claim.evidence_url),
+            note=changes.get("note", claim.note),
+        )
+
+    def perform_destroy(self, instance: SkillClaim) -> None:
+        services.skill_claim_delete(claim=instance)
+
+
+LEVEL = OpenApiParameter(
+    "level",
+    OpenApiTypes.STR,
+    description="Seniority level slug; defaults to your target level, or the first rung.",
+    examples=[OpenApiExample("junior", value="junior")],
+)
+
+
+class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
+    model = ReadinessScore
+    lookup_field = "role"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    pagination_class = None
+
+    def scoped(self, user: User) -> QuerySet[ReadinessScore]:
+        return selectors.readiness_scores_for(user=user)
+
+    def _target(self) -> tuple[Role, SeniorityLevel]:
+        role = get_object_or_404(Role, slug=self.kwargs["role"])
+        slug = self.request.query_params.get("level")
+        if slug:
+            level = get_object_or_404(SeniorityLevel, slug=slug)
+        else:
+            profile = selectors.profile_get(user=_user(self.request))
+            default = profile.target_level or SeniorityLevel.objects.order_by("rank").first()
+            if default is None:
+                raise Conflict("The catalogue has no seniority levels yet.")
+            level = default
+        return role, level
+
+    @extend_schema(
+        summary="Your readiness for every role and level",
+        responses={200: s.ReadinessScoreSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        return Response(s.ReadinessScoreSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(
+        summary="Readiness for one role and level, explained",
+        description="The breakdown per required skill and the next best steps.",
+        parameters=[LEVEL],
+        responses={200: s.ReadinessDetailSerializer, 404: PROBLEM},
+    )
+    def retrieve(self, request: Request, role: str) -> Response:
+        target_role, level = self._target()
+        score = get_object_or_404(self.get_queryset(), role=target_role, level=level)
+        next_steps = selectors.next_best_steps(
+            score=score, done=selectors.completed_step_ids(user=_user(request))
+        )
+        data = s.ReadinessScoreSerializer(score).data
+        data["breakdown"] = s.BreakdownLineSerializer(score.breakdown, many=True).data
+        data["next_steps"] = s.NextStepSerializer(next_steps, many=True).data
+        return Response(data)
+
+    @extend_schema(
+        summary="Daily history of one role and level",
+        parameters=[LEVEL],
+        responses={200: s.SnapshotSerializer(many=True), 404: PROBLEM},
+    )
+    @action(detail=True)
+    def history(self, request: Request, role: str) -> Response:
+        target_role, level = self._target()
+        snapshots = selectors.readiness_history(user=_user(request), role=target_role, level=level)
+        return Response(s.SnapshotSerializer(snapshots, many=True).data)
