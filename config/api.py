@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -16,6 +17,16 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIXES = ("/api/", "/_allauth/")
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON only, and a body nested too deeply to parse is a 400, not a crash."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from error
 
 
 class Pagination(PageNumberPagination):
@@ -151,3 +162,14 @@ class StrictSerializerMixin:
             if extra:
                 raise serializers.ValidationError(dict.fromkeys(extra, "This field cannot be set."))
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+@extend_schema_field({"type": "string", "description": "A URL, or empty."})
+class OptionalURLField(serializers.URLField):
+    """A URL that may be left empty ("" is not a valid `format: uri` in the schema)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)

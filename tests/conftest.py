@@ -1,9 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from paths.catalogue import catalogue_load
 from tests.factories import CuratorFactory, UserFactory
 from tracker.models import User
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate limits and throttles count in the cache; each test starts from zero."""
+    cache.clear()
 
 
 @pytest.fixture

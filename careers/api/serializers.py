@@ -12,6 +12,7 @@ from careers.models import (
     Skill,
     Tool,
 )
+from config.api import OptionalURLField
 
 
 class SkillSerializer(serializers.ModelSerializer[Skill]):
@@ -27,6 +28,8 @@ class LevelSerializer(serializers.ModelSerializer[SeniorityLevel]):
 
 
 class ToolSerializer(serializers.ModelSerializer[Tool]):
+    docs_url = OptionalURLField(read_only=True)
+
     class Meta:
         model = Tool
         fields = ("slug", "name", "docs_url")

@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 HEADLESS_JWT_PRIVATE_KEY = embedded_jwt_key(VAR_DIR / "test-jwt-private.pem")
+# One test process: rate-limit counters need no sharing, and tests reset them (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

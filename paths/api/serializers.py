@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from careers.models import Role, SeniorityLevel, Skill
+from config.api import OptionalURLField
 from paths.models import LearningPath, Step, StepSkill
 
 
@@ -18,6 +19,7 @@ class StepSkillSerializer(serializers.ModelSerializer[StepSkill]):
 
 
 class StepSerializer(serializers.ModelSerializer[Step]):
+    resource_url = OptionalURLField(read_only=True)
     skills = StepSkillSerializer(source="step_skills", many=True, read_only=True)
     prerequisites = serializers.SerializerMethodField(help_text="Positions of earlier steps.")
 

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from careers.models import Background, Role, SeniorityLevel, Skill
-from config.api import StrictIntegerField, StrictSerializerMixin
+from config.api import OptionalURLField, StrictIntegerField, StrictSerializerMixin
 from paths.models import LearningPath, Step
 from tracker.models import (
     MINUTES_PER_DAY,
@@ -104,6 +104,8 @@ class EnrolmentUpdateSerializer(StrictSerializerMixin, serializers.Serializer[An
 
 
 class ProgressEntrySerializer(serializers.ModelSerializer[ProgressEntry]):
+    evidence_url = OptionalURLField(read_only=True)
+
     class Meta:
         model = ProgressEntry
         fields = (
@@ -137,9 +139,7 @@ class ProgressCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any
         choices=ProgressEntry.Status.choices, default=ProgressEntry.Status.STARTED
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    evidence_url = serializers.URLField(
-        max_length=500, required=False, allow_blank=True, default=""
-    )
+    evidence_url = OptionalURLField(default="")
     occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
     client_id = serializers.UUIDField(
         required=False, help_text="Made by the client; the same id never creates two entries."
@@ -167,12 +167,13 @@ class ProgressBatchResultSerializer(serializers.Serializer[Any]):
 class SkillClaimSerializer(StrictSerializerMixin, serializers.ModelSerializer[SkillClaim]):
     skill = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())
     level = StrictIntegerField(min_value=1, max_value=5)
+    evidence_url = OptionalURLField()
 
     class Meta:
         model = SkillClaim
         fields = ("id", "skill", "level", "evidence_url", "note", "created_at", "updated_at")
         read_only_fields: tuple[str, ...] = ("id", "created_at", "updated_at")
-        extra_kwargs = {"note": {"max_length": 2000}, "evidence_url": {"max_length": 500}}
+        extra_kwargs = {"note": {"max_length": 2000}}
 
 
 class SkillClaimUpdateSerializer(SkillClaimSerializer):
