@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +95,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
     Domain rules broken in a service (Django ValidationError) are 422; malformed input caught
     by a serializer is 400."""
+    # Imported here: rest_framework.views reads the API settings, which name this module.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = Unprocessable(detail=_django_validation_detail(exc))
     elif isinstance(exc, RequestDataTooBig):

@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 
 from config.celery_app import enqueue_or_skip
 from tracker import recompute, reminders
+from tracker.idempotency import idempotency_keys_expire
 
 TRANSIENT = (OperationalError, InterfaceError)
 IDEMPOTENT: dict[str, Any] = {
@@ -55,6 +56,11 @@ def send_reminder_batch(self: Task[Any, Any], delivery_ids: list[int]) -> int:
     if result.retry:  # mail server trouble: only those go round again, later
         raise self.retry(args=(result.retry,), countdown=60 * 2**self.request.retries)
     return len(result.sent)
+
+
+@shared_task(name="api.expire_idempotency_keys", **IDEMPOTENT)
+def expire_idempotency_keys() -> int:
+    return idempotency_keys_expire()
 
 
 def recompute_readiness_soon(user_id: int) -> None:

@@ -254,13 +254,13 @@ def test_redis_visibility_timeout_exceeds_the_longest_task_and_its_retry_delay()
     ours: list[Any] = [  # autoretry options are set on the task class at runtime
         t
         for name, t in celery_app.tasks.items()
-        if name.split(".")[0] in {"readiness", "reminders"}
+        if name.split(".")[0] in {"readiness", "reminders", "api"}
     ]
     longest = max(t.time_limit or celery_app.conf.task_time_limit for t in ours)
     largest_delay = max(t.retry_backoff_max for t in ours if t.autoretry_for)
     visibility = celery_app.conf.broker_transport_options["visibility_timeout"]
 
-    assert len(ours) == 5
+    assert len(ours) == 6
     assert visibility > longest + largest_delay
     assert all(t.acks_late and t.reject_on_worker_lost for t in ours)
     assert all(t.max_retries == 5 and t.retry_jitter for t in ours)
@@ -288,6 +288,7 @@ def test_periodic_schedules_come_from_the_migration():
     hourly = schedules["Send due reminders"]
     assert (hourly.task, hourly.crontab.minute, hourly.crontab.hour) == ("reminders.plan", "0", "*")
     assert schedules["Write daily readiness snapshots"].task == "readiness.daily_snapshots"
+    assert schedules["Expire idempotency keys"].task == "api.expire_idempotency_keys"
     assert {t.task for t in schedules.values()} <= set(celery_app.tasks)
 
 
