@@ -49,6 +49,50 @@ ROLE_EXAMPLE = OpenApiExample(
         summary="A role in full",
         description="Where it sits in the stack, toolchain, day in the life, and per level its "
         "required skills and the salary bands the source gives (an empty list is no data).",
+        examples=[
+            OpenApiExample(
+                "ML Engineer, senior",
+                value={
+                    **ROLE_EXAMPLE.value,
+                    "slug": "ml-engineer",
+                    "name": "ML Engineer",
+                    "day_in_the_life": ["Debugging a model serving latency regression"],
+                    "trajectory": "Junior → mid → senior → staff/principal.",
+                    "toolchain": [
+                        {
+                            "slug": "pytorch",
+                            "name": "PyTorch",
+                            "docs_url": "https://pytorch.org/docs/stable/index.html",
+                        }
+                    ],
+                    "levels": [
+                        {
+                            "level": "senior",
+                            "name": "Senior",
+                            "requirements": [
+                                {
+                                    "skill": "pytorch",
+                                    "name": "PyTorch model development",
+                                    "target_level": 4,
+                                    "weight": 3,
+                                }
+                            ],
+                            "salary_bands": [
+                                {
+                                    "employer_kind": "Deep-tech companies",
+                                    "min_gbp": 100000,
+                                    "max_gbp": 160000,
+                                    "open_ended": True,
+                                    "display": "£100k–£160k+",
+                                    "source_note": "FAQ, Which pays more?",
+                                }
+                            ],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
     ),
 )
 class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Role]):
@@ -80,6 +124,16 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             )
         ],
         responses=RoleComparisonSerializer,
+        examples=[
+            OpenApiExample(
+                "Two roles",
+                value={
+                    "roles": ["(two roles in full, as in the role detail)"],
+                    "faq": [{"question": "Which pays more?", "answer": "Senior ML engineers..."}],
+                },
+                response_only=True,
+            )
+        ],
     )
     @action(detail=False, pagination_class=None)
     def compare(self, request: Request) -> Response:
@@ -106,7 +160,22 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List skills", description="Every skill in the catalogue. Public.")
+    list=extend_schema(
+        summary="List skills",
+        description="Every skill in the catalogue. Public.",
+        examples=[
+            OpenApiExample(
+                "RAG",
+                value={
+                    "slug": "rag-architecture",
+                    "name": "RAG architecture",
+                    "category": "llm_application",
+                    "description": "Retrieval-augmented generation.",
+                },
+                response_only=True,
+            )
+        ],
+    )
 )
 class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
     permission_classes = (AllowAny,)
@@ -118,6 +187,18 @@ class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
     list=extend_schema(
         summary="List backgrounds",
         description="Where learners come from, and the role the source recommends for each.",
+        examples=[
+            OpenApiExample(
+                "Backend engineers",
+                value={
+                    "slug": "backend-engineering",
+                    "name": "Backend engineering",
+                    "recommended_role": "llm-engineer",
+                    "rationale": "LLM engineering is typically the faster path.",
+                },
+                response_only=True,
+            )
+        ],
     )
 )
 class BackgroundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Background]):

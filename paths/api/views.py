@@ -2,7 +2,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.serializers import BaseSerializer
@@ -10,6 +10,22 @@ from rest_framework.serializers import BaseSerializer
 from paths.api.serializers import PathDetailSerializer, PathSummarySerializer
 from paths.models import LearningPath
 from paths.selectors import published_paths, published_paths_with_steps
+
+PATH_EXAMPLE = OpenApiExample(
+    "A junior LLM path",
+    value={
+        "slug": "llm-engineer-from-backend",
+        "title": "From backend engineer to LLM engineer",
+        "role": "llm-engineer",
+        "level": "junior",
+        "summary": "APIs, prompts and your first RAG feature.",
+        "sequential": True,
+        "estimated_hours": 36.0,
+        "step_count": 11,
+        "published_at": "2026-11-01T09:00:00Z",
+    },
+    response_only=True,
+)
 
 
 class PathFilter(django_filters.FilterSet):
@@ -41,11 +57,39 @@ class PathFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="List published learning paths",
         description="Filter with ?role= ?level= ?skill= (slugs) and ?search=. Public.",
+        examples=[PATH_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="A published path with its ordered steps",
         description="Each step with its kind, resource link, estimated minutes, the skills it "
         "teaches and the positions of its prerequisites.",
+        examples=[
+            OpenApiExample(
+                "With steps",
+                value={
+                    **PATH_EXAMPLE.value,
+                    "steps": [
+                        {
+                            "id": 101,
+                            "position": 1,
+                            "title": "How transformers work",
+                            "kind": "read",
+                            "resource_url": "https://huggingface.co/docs",
+                            "estimated_minutes": 90,
+                            "skills": [
+                                {
+                                    "skill": "transformer-concepts",
+                                    "name": "Transformer concepts",
+                                    "level": 2,
+                                }
+                            ],
+                            "prerequisites": [],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
     ),
 )
 class PathViewSet(

@@ -24,8 +24,9 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from careers.models import Role, SeniorityLevel
-from config.api import Conflict
+from config.api import Conflict, Pagination
 from tracker import export, selectors, services
+from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.idempotency import idempotent
 from tracker.models import Enrolment, ProgressEntry, ReadinessScore, SkillClaim, User
@@ -78,12 +79,14 @@ class MeView(APIView):
         summary="Your profile",
         description="Background, target role and level, time zone, weekly goal and reminders.",
         responses={200: s.ProfileSerializer},
+        examples=[ex.PROFILE],
     )
     def get(self, request: Request) -> Response:
         return Response(s.ProfileSerializer(selectors.profile_get(user=_user(request))).data)
 
     @extend_schema(
         summary="Change your profile",
+        description="Send only what changes. Time zones are IANA names; hours are local, 0-23.",
         request=s.ProfileSerializer,
         responses={200: s.ProfileSerializer, 400: PROBLEM, 422: PROBLEM},
         examples=[
@@ -95,7 +98,8 @@ class MeView(APIView):
                     "timezone": "Europe/London",
                 },
                 request_only=True,
-            )
+            ),
+            ex.PROFILE,
         ],
     )
     def patch(self, request: Request) -> Response:
@@ -110,6 +114,7 @@ class MeView(APIView):
         "Every token of the account stops working at once.",
         request=s.PasswordConfirmSerializer,
         responses={204: None, 400: PROBLEM},
+        examples=[ex.DELETE_ACCOUNT],
     )
     def delete(self, request: Request) -> Response:
         serializer = s.PasswordConfirmSerializer(data=request.data)
@@ -127,6 +132,7 @@ class ExportView(APIView):
         summary="Export your data",
         description="Everything stored about you, as JSON.",
         responses={200: OpenApiTypes.OBJECT},
+        examples=[ex.EXPORT],
     )
     def get(self, request: Request) -> Response:
         return Response(export.learner_export(user=_user(request)))
@@ -137,6 +143,7 @@ class RecommendationView(APIView):
         summary="Which role to target",
         description="From your background and your current readiness, with the reasons.",
         responses={200: s.RecommendationSerializer},
+        examples=[ex.RECOMMENDATION],
     )
     def get(self, request: Request) -> Response:
         return Response(
@@ -150,18 +157,28 @@ class DashboardView(APIView):
         description="Enrolments with progress and pace, target readiness, next best steps, "
         "streak and weekly minutes, in one call.",
         responses={200: s.DashboardSerializer},
+        examples=[ex.DASHBOARD],
     )
     def get(self, request: Request) -> Response:
         return Response(s.DashboardSerializer(selectors.dashboard_get(user=_user(request))).data)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your enrolments"),
+    list=extend_schema(
+        summary="Your enrolments",
+        description="Newest first, withdrawn ones included; filter with ?status=.",
+        examples=[ex.ENROLMENT],
+    ),
     retrieve=extend_schema(
-        summary="One of your enrolments", responses={200: s.EnrolmentSerializer, 404: PROBLEM}
+        summary="One of your enrolments",
+        description="Another learner's enrolment answers 404, as a missing one does.",
+        responses={200: s.EnrolmentSerializer, 404: PROBLEM},
+        examples=[ex.ENROLMENT],
     ),
     create=extend_schema(
         summary="Enrol on a published path",
+        description="One open enrolment per path; re-enrolling after withdrawing starts a new "
+        "one and keeps the old history.",
         request=s.EnrolmentCreateSerializer,
         responses={201: s.EnrolmentSerializer, 400: PROBLEM, 422: PROBLEM},
         examples=[
@@ -169,14 +186,19 @@ class DashboardView(APIView):
                 "Enrol",
                 value={"path": "llm-engineer-from-backend", "target_date": "2027-02-01"},
                 request_only=True,
-            )
+            ),
+            ex.ENROLMENT,
         ],
     ),
     partial_update=extend_schema(
         summary="Pause, resume, withdraw, complete, or set the target date",
+        description="status: active (resume), paused, withdrawn or completed.",
         request=s.EnrolmentUpdateSerializer,
         responses={200: s.EnrolmentSerializer, 400: PROBLEM, 404: PROBLEM, 422: PROBLEM},
-        examples=[OpenApiExample("Pause", value={"status": "paused"}, request_only=True)],
+        examples=[
+            OpenApiExample("Pause", value={"status": "paused"}, request_only=True),
+            ex.ENROLMENT,
+        ],
     ),
 )
 class EnrolmentViewSet(
@@ -229,6 +251,7 @@ def _log(request: Request, data: Any) -> tuple[ProgressEntry, bool]:
     list=extend_schema(
         summary="Your progress entries",
         description="Newest first; filter with ?enrolment=<id> or ?step=<id>.",
+        examples=[ex.ENTRY],
     ),
 )
 class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericViewSet[ProgressEntry]):
@@ -252,7 +275,7 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
             409: PROBLEM,
             422: PROBLEM,
         },
-        examples=[PROGRESS_EXAMPLE],
+        examples=[PROGRESS_EXAMPLE, ex.ENTRY],
     )
     def create(self, request: Request) -> Response:
         def respond() -> Response:
@@ -274,7 +297,8 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
         examples=[
             OpenApiExample(
                 "Two entries", value={"entries": [PROGRESS_EXAMPLE.value]}, request_only=True
-            )
+            ),
+            ex.response("Per entry", {"index": 0, "status": 201, "entry": ex.ENTRY.value}),
         ],
     )
     @action(detail=False, methods=["post"], pagination_class=None)
@@ -303,9 +327,14 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your skill claims"),
+    list=extend_schema(
+        summary="Your skill claims", description="One per skill.", examples=[ex.CLAIM]
+    ),
     retrieve=extend_schema(
-        summary="One of your skill claims", responses={200: s.SkillClaimSerializer, 404: PROBLEM}
+        summary="One of your skill claims",
+        description="Another learner's claim answers 404.",
+        responses={200: s.SkillClaimSerializer, 404: PROBLEM},
+        examples=[ex.CLAIM],
     ),
     create=extend_schema(
         summary="Claim a skill level",
@@ -322,15 +351,22 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
                     "note": "",
                 },
                 request_only=True,
-            )
+            ),
+            ex.CLAIM,
         ],
     ),
     partial_update=extend_schema(
         summary="Change a skill claim",
+        description="Level, evidence link or note; the skill stays.",
         request=s.SkillClaimUpdateSerializer,
         responses={200: s.SkillClaimSerializer, 400: PROBLEM, 404: PROBLEM},
+        examples=[OpenApiExample("Level up", value={"level": 5}, request_only=True), ex.CLAIM],
     ),
-    destroy=extend_schema(summary="Withdraw a skill claim", responses={204: None, 404: PROBLEM}),
+    destroy=extend_schema(
+        summary="Withdraw a skill claim",
+        description="Readiness no longer counts it.",
+        responses={204: None, 404: PROBLEM},
+    ),
 )
 class SkillClaimViewSet(
     LearnerScoped,
@@ -374,6 +410,12 @@ class SkillClaimViewSet(
         services.skill_claim_delete(claim=instance)
 
 
+class HistoryPagination(Pagination):
+    """A year of days in one page, so a chart needs one request."""
+
+    page_size = max_page_size = 366
+
+
 LEVEL = OpenApiParameter(
     "level",
     OpenApiTypes.STR,
@@ -386,7 +428,6 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
     model = ReadinessScore
     lookup_field = "role"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    pagination_class = None
 
     def scoped(self, user: User) -> QuerySet[ReadinessScore]:
         return selectors.readiness_scores_for(user=user)
@@ -406,16 +447,20 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
 
     @extend_schema(
         summary="Your readiness for every role and level",
+        description="0-100 per role and level; null where there are no requirements.",
         responses={200: s.ReadinessScoreSerializer(many=True)},
+        examples=[ex.SCORES],
     )
     def list(self, request: Request) -> Response:
-        return Response(s.ReadinessScoreSerializer(self.get_queryset(), many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.ReadinessScoreSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Readiness for one role and level, explained",
         description="The breakdown per required skill and the next best steps.",
         parameters=[LEVEL],
         responses={200: s.ReadinessDetailSerializer, 404: PROBLEM},
+        examples=[ex.READINESS_DETAIL],
     )
     def retrieve(self, request: Request, role: str) -> Response:
         target_role, level = self._target()
@@ -430,11 +475,14 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
 
     @extend_schema(
         summary="Daily history of one role and level",
+        description="One score per local day, oldest first, for the history chart.",
         parameters=[LEVEL],
         responses={200: s.SnapshotSerializer(many=True), 404: PROBLEM},
+        examples=[ex.HISTORY],
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=HistoryPagination)
     def history(self, request: Request, role: str) -> Response:
         target_role, level = self._target()
         snapshots = selectors.readiness_history(user=_user(request), role=target_role, level=level)
-        return Response(s.SnapshotSerializer(snapshots, many=True).data)
+        page = self.paginate_queryset(snapshots)
+        return self.get_paginated_response(s.SnapshotSerializer(page, many=True).data)

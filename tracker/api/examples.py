@@ -1,0 +1,153 @@
+"""Response examples for the learner API's OpenAPI document."""
+
+from drf_spectacular.utils import OpenApiExample
+
+
+def response(name: str, value: object) -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True)
+
+
+PROFILE = response(
+    "A learner's profile",
+    {
+        "email": "ada@example.com",
+        "background": "software-engineering",
+        "target_role": "llm-engineer",
+        "target_level": "junior",
+        "timezone": "Europe/London",
+        "weekly_goal_minutes": 240,
+        "remind_inactivity": True,
+        "remind_behind_pace": True,
+        "remind_weekly_digest": True,
+        "inactivity_days": 3,
+        "preferred_hour": 18,
+        "quiet_hours_start": 22,
+        "quiet_hours_end": 7,
+    },
+)
+ENROLMENT = response(
+    "Active enrolment",
+    {
+        "id": 12,
+        "path": {
+            "slug": "llm-engineer-from-backend",
+            "title": "From backend engineer to LLM engineer",
+        },
+        "status": "active",
+        "target_date": "2027-02-01",
+        "enrolled_at": "2026-11-03T18:12:00Z",
+        "completed_at": None,
+    },
+)
+ENTRY = response(
+    "Logged entry",
+    {
+        "id": 345,
+        "enrolment": 12,
+        "step": 101,
+        "minutes": 45,
+        "status": "completed",
+        "note": "Built the Qdrant index",
+        "evidence_url": "https://github.com/me/rag-demo",
+        "occurred_at": "2026-11-27T19:30:00Z",
+        "client_id": "0b6f5a7e-3f0e-4f55-9d7e-6f4b8b1f2c11",
+        "created_at": "2026-11-27T19:31:02Z",
+    },
+)
+CLAIM = response(
+    "Claim",
+    {
+        "id": 7,
+        "skill": "python-engineering",
+        "level": 4,
+        "evidence_url": "https://github.com/me",
+        "note": "Six years of backend Python.",
+        "created_at": "2026-11-20T10:00:00Z",
+        "updated_at": "2026-11-20T10:00:00Z",
+    },
+)
+SCORE = {
+    "role": "llm-engineer",
+    "level": "junior",
+    "score": 48.3,
+    "computed_at": "2026-11-28T09:00:05Z",
+}
+SCORES = response("Scores", SCORE)
+NEXT_STEP = {
+    "step": 111,
+    "title": "Project: ship a document Q&A feature",
+    "path": "llm-engineer-from-backend",
+    "estimated_minutes": 540,
+    "gain": 20.7,
+    "gain_per_hour": 2.3,
+}
+READINESS_DETAIL = response(
+    "Explained",
+    {
+        **SCORE,
+        "breakdown": [
+            {
+                "skill": "rag-architecture",
+                "name": "RAG architecture",
+                "target": 1,
+                "weight": 3,
+                "current": 2.0,
+                "earned": 10.34,
+                "possible": 10.34,
+            }
+        ],
+        "next_steps": [NEXT_STEP],
+    },
+)
+HISTORY = response("Daily", {"day": "2026-11-27", "score": 44.8})
+RECOMMENDATION = response(
+    "From background",
+    {
+        "role": "llm-engineer",
+        "reasons": [
+            "From software engineering: LLM engineering is the more accessible entry point.",
+            "You are 48% ready for LLM Engineer so far.",
+        ],
+    },
+)
+DASHBOARD = response(
+    "Home screen",
+    {
+        "today": "2026-11-28",
+        "enrolments": [
+            {
+                "enrolment": ENROLMENT.value,
+                "steps_total": 11,
+                "steps_done": 6,
+                "percent_done": 55,
+                "pace": {
+                    "remaining_minutes": 1470,
+                    "minutes_per_week": 155.0,
+                    "projected_finish": "2027-02-03",
+                    "on_track": False,
+                },
+            }
+        ],
+        "target": SCORE,
+        "next_steps": [NEXT_STEP],
+        "streak": {"current": 6, "longest": 6},
+        "minutes_per_week": 190.0,
+        "weekly_goal_minutes": 240,
+    },
+)
+EXPORT = response(
+    "Export",
+    {
+        "account": {"email": "ada@example.com"},
+        "profile": {"timezone": "Europe/London"},
+        "enrolments": [],
+        "progress": [],
+        "skill_claims": [],
+        "readiness": [],
+        "readiness_history": [],
+        "reminders": [],
+    },
+)
+DELETE_ACCOUNT = OpenApiExample(
+    "Confirm with the password", value={"password": "my current password"}, request_only=True
+)
