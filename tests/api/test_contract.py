@@ -174,3 +174,36 @@ def test_export_holds_everything_stored_about_the_learner(client_for, owner):
     )
     assert len(data["readiness_history"]) == len(data["readiness"])
     assert data["reminders"] == []
+
+
+def test_throttled_responses_are_problems(owner_api, monkeypatch):
+    monkeypatch.setattr(
+        UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "1/min"}
+    )
+    owner_api.get("/api/v1/me/")
+
+    response = owner_api.get("/api/v1/me/")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Too Many Requests"
+    assert "Retry-After" in response
+
+
+def test_an_unexpected_error_is_a_500_problem_without_a_trace(owner_api, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("tracker.api.views.selectors.dashboard_get", broken)
+
+    response = owner_api.get("/api/v1/dashboard/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "Something went wrong on our side.",
+    }
+    assert b"secret internals" not in response.content
