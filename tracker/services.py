@@ -101,21 +101,19 @@ def user_delete(*, user: User) -> None:
     user.delete()
 
 
-PROFILE_FIELDS = frozenset(
-    {
-        "background",
-        "target_role",
-        "target_level",
-        "timezone",
-        "weekly_goal_minutes",
-        "remind_inactivity",
-        "remind_behind_pace",
-        "remind_weekly_digest",
-        "inactivity_days",
-        "preferred_hour",
-        "quiet_hours_start",
-        "quiet_hours_end",
-    }
+PROFILE_FIELDS = (
+    "background",
+    "target_role",
+    "target_level",
+    "timezone",
+    "weekly_goal_minutes",
+    "remind_inactivity",
+    "remind_behind_pace",
+    "remind_weekly_digest",
+    "inactivity_days",
+    "preferred_hour",
+    "quiet_hours_start",
+    "quiet_hours_end",
 )
 
 
@@ -123,7 +121,7 @@ PROFILE_FIELDS = frozenset(
 def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
     """Change profile fields; raises ValidationError (per field) and stores nothing if any is
     invalid."""
-    unknown = set(changes) - PROFILE_FIELDS
+    unknown = set(changes).difference(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
     profile = LearnerProfile.objects.select_for_update().get(user=user)

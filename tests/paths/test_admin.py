@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from careers.models import Role
 from paths.models import LearningPath, Step
+from tests.admin_forms import inline_data, step_row
 from tests.factories import PathFactory, StepFactory, StepSkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,39 +133,6 @@ def test_archive(curator_client):
 
     path.refresh_from_db()
     assert path.status == LearningPath.Status.ARCHIVED
-
-
-def inline_data(path: LearningPath, rows: list[dict]) -> dict:
-    data = {
-        "slug": path.slug,
-        "title": path.title,
-        "role": path.role_id,
-        "level": path.level_id,
-        "summary": path.summary,
-        "steps-TOTAL_FORMS": len(rows),
-        "steps-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
-        "steps-MIN_NUM_FORMS": 0,
-        "steps-MAX_NUM_FORMS": 1000,
-    }
-    for i, row in enumerate(rows):
-        for name, value in row.items():
-            data[f"steps-{i}-{name}"] = value
-        data[f"steps-{i}-path"] = path.pk
-    return data
-
-
-def step_row(step: Step, **changes) -> dict:
-    row = {
-        "id": step.pk,
-        "position": step.position,
-        "title": step.title,
-        "kind": step.kind,
-        "resource_url": step.resource_url,
-        "estimated_minutes": step.estimated_minutes,
-        "skill_levels": "",
-    }
-    row.update(changes)
-    return row
 
 
 def test_steps_inline_swaps_positions_and_sets_skills(curator_client, catalogue):

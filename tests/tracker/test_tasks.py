@@ -19,6 +19,7 @@ from django_celery_beat.models import PeriodicTask
 from careers.models import RoleRequirement
 from config.celery_app import app as celery_app
 from config.celery_app import enqueue_or_skip
+from tests.admin_forms import inline_data, step_row
 from tests.factories import (
     LevelFactory,
     RequirementFactory,
@@ -140,25 +141,7 @@ def test_step_change_of_a_published_path_marks_its_learners_stale(client, curato
 
     response = client.post(
         reverse("admin:paths_learningpath_change", args=[path.pk]),
-        {
-            "slug": path.slug,
-            "title": path.title,
-            "role": path.role_id,
-            "level": path.level_id,
-            "summary": path.summary,
-            "steps-TOTAL_FORMS": 1,
-            "steps-INITIAL_FORMS": 1,
-            "steps-MIN_NUM_FORMS": 0,
-            "steps-MAX_NUM_FORMS": 1000,
-            "steps-0-id": step.pk,
-            "steps-0-path": path.pk,
-            "steps-0-position": 1,
-            "steps-0-title": step.title,
-            "steps-0-kind": step.kind,
-            "steps-0-resource_url": step.resource_url,
-            "steps-0-estimated_minutes": step.estimated_minutes,
-            "steps-0-skill_levels": f"{step.step_skills.get().skill.slug}:5",
-        },
+        inline_data(path, [step_row(step, skill_levels=f"{step.step_skills.get().skill.slug}:5")]),
     )
 
     assert response.status_code == 302
@@ -174,24 +157,7 @@ def test_a_step_with_progress_cannot_be_deleted_in_the_admin(client, curator):
 
     response = client.post(
         reverse("admin:paths_learningpath_change", args=[path.pk]),
-        {
-            "slug": path.slug,
-            "title": path.title,
-            "role": path.role_id,
-            "level": path.level_id,
-            "summary": path.summary,
-            "steps-TOTAL_FORMS": 1,
-            "steps-INITIAL_FORMS": 1,
-            "steps-MIN_NUM_FORMS": 0,
-            "steps-MAX_NUM_FORMS": 1000,
-            "steps-0-id": step.pk,
-            "steps-0-path": path.pk,
-            "steps-0-position": 1,
-            "steps-0-title": step.title,
-            "steps-0-kind": step.kind,
-            "steps-0-estimated_minutes": step.estimated_minutes,
-            "steps-0-DELETE": "on",
-        },
+        inline_data(path, [step_row(step, DELETE="on")]),
     )
 
     assert response.status_code == 200

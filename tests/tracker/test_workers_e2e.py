@@ -35,7 +35,7 @@ pytestmark = [
     postgres_only("worker processes share the test database"),
 ]
 
-SWEEP_PERIOD = 3  # seconds, in these tests (60 in the product)
+SWEEP_PERIOD = 4  # seconds, in these tests (60 in the product)
 
 
 @pytest.fixture

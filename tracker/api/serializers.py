@@ -20,6 +20,7 @@ from tracker.models import (
     ReadinessSnapshot,
     SkillClaim,
 )
+from tracker.services import PROFILE_FIELDS
 
 # --- Profile ------------------------------------------------------------------------------
 
@@ -47,21 +48,7 @@ class ProfileSerializer(StrictSerializerMixin, serializers.ModelSerializer[Learn
 
     class Meta:
         model = LearnerProfile
-        fields = (
-            "email",
-            "background",
-            "target_role",
-            "target_level",
-            "timezone",
-            "weekly_goal_minutes",
-            "remind_inactivity",
-            "remind_behind_pace",
-            "remind_weekly_digest",
-            "inactivity_days",
-            "preferred_hour",
-            "quiet_hours_start",
-            "quiet_hours_end",
-        )
+        fields = ("email", *PROFILE_FIELDS)
 
 
 class PasswordConfirmSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
