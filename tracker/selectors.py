@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from fractions import Fraction
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet, Sum
@@ -244,3 +245,102 @@ def recommendation_get(*, user: User) -> Recommendation:
         else None
     )
     return recommend(background=rule, options=options)
+
+
+# --- Enrolment page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: Step
+    status: str  # "completed", "started" or "todo"
+    minutes: int
+
+
+@dataclass(frozen=True)
+class EnrolmentDetail:
+    enrolment: Enrolment
+    steps: list[StepProgress]
+    entries: list[ProgressEntry]
+
+    @property
+    def steps_done(self) -> int:
+        return sum(1 for s in self.steps if s.status == "completed")
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.steps_done / len(self.steps)) if self.steps else 0
+
+
+def enrolment_detail_get(*, user: User, enrolment_id: int) -> EnrolmentDetail:
+    """One of the learner's enrolments with each step's status; raises DoesNotExist for
+    another learner's, as for a missing one."""
+    enrolment = enrolments_for(user=user).get(pk=enrolment_id)
+    entries = list(enrolment.entries.select_related("step").order_by("-occurred_at", "-pk"))
+    minutes: dict[int, int] = defaultdict(int)
+    completed = set()
+    for entry in entries:
+        minutes[entry.step_id] += entry.minutes
+        if entry.status == ProgressEntry.Status.COMPLETED:
+            completed.add(entry.step_id)
+    started = set(minutes)
+
+    def status(step_id: int) -> str:
+        return "completed" if step_id in completed else "started" if step_id in started else "todo"
+
+    steps = (
+        Step.objects.filter(path_id=enrolment.path_id)
+        .order_by("position")
+        .prefetch_related("step_skills__skill", "prerequisites")
+    )
+    return EnrolmentDetail(
+        enrolment=enrolment,
+        steps=[StepProgress(s, status(s.pk), minutes[s.pk]) for s in steps],
+        entries=entries[:20],
+    )
+
+
+# --- Readiness page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessPage:
+    role: Role | None
+    level: SeniorityLevel | None
+    score: ReadinessScore | None
+    next_steps: list[NextStep]
+    chart: dict[str, list[Any]]  # radar (labels, required, current) and history (days, scores)
+
+
+def readiness_page_get(
+    *, user: User, role_slug: str | None, level_slug: str | None
+) -> ReadinessPage:
+    """The chosen role and level (default: the learner's target, else the first of each),
+    with the score, its history and next steps, and the charts' data."""
+    profile = profile_get(user=user)
+    role = (
+        Role.objects.filter(slug=role_slug).first()
+        or profile.target_role
+        or Role.objects.order_by("position").first()
+    )
+    level = (
+        SeniorityLevel.objects.filter(slug=level_slug).first()
+        or profile.target_level
+        or SeniorityLevel.objects.order_by("rank").first()
+    )
+    score = ReadinessScore.objects.filter(user=user, role=role, level=level).first()
+    lines = score.breakdown if score else []
+    history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
+    return ReadinessPage(
+        role=role,
+        level=level,
+        score=score,
+        next_steps=next_best_steps(score=score, done=completed_step_ids(user=user)),
+        chart={
+            "labels": [line["name"] for line in lines],
+            "required": [line["target"] for line in lines],
+            "current": [line["current"] for line in lines],
+            "days": [snapshot.day.isoformat() for snapshot in history],
+            "scores": [snapshot.score for snapshot in history],
+        },
+    )

@@ -3,5 +3,14 @@ from django.urls import path
 from tracker import views
 
 urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("enrolments/<int:pk>/", views.enrolment, name="enrolment"),
+    path("enrolments/<int:pk>/log/", views.log_progress, name="enrolment-log"),
+    path("enrolments/<int:pk>/status/", views.enrolment_status, name="enrolment-status"),
+    path("readiness/", views.readiness, name="readiness"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/export/", views.export_download, name="settings-export"),
+    path("settings/delete/", views.delete_account, name="settings-delete"),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="reminder-unsubscribe"),
 ]

@@ -1,10 +1,186 @@
-from django.core import signing
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+"""The signed-in dashboard pages. Reads go through selectors, writes through services; a
+service's ValidationError comes back as a form error. The progress form works with htmx (the
+step list is swapped in place) and without JavaScript (a normal POST and redirect)."""
 
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from careers.models import Role, SeniorityLevel
+from tracker import selectors, services
+from tracker.export import learner_export
+from tracker.forms import DeleteAccountForm, ProfileForm, ProgressForm, TargetDateForm
+from tracker.models import Enrolment, User
 from tracker.reminders import Kind, reminder_unsubscribe, unsubscribe_read
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _form_error(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "tracker/landing.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard_get(user=_user(request))
+    levels = [(day, minutes, min(4, (minutes + 29) // 30)) for day, minutes in data.calendar]
+    return render(request, "tracker/dashboard.html", {"d": data, "heatmap": levels})
+
+
+def _enrolment_page(
+    request: HtmxHttpRequest, pk: int, form: ProgressForm | None = None
+) -> HttpResponse:
+    try:
+        detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
+    except Enrolment.DoesNotExist as missing:
+        raise Http404("No such enrolment.") from missing
+    next_step = next((s.step for s in detail.steps if s.status != "completed"), None)
+    form = form or ProgressForm(
+        steps=detail.enrolment.path.steps.order_by("position"),
+        initial={"step": next_step, "minutes": 30},
+    )
+    context = {
+        "detail": detail,
+        "form": form,
+        "target_form": TargetDateForm(initial={"target_date": detail.enrolment.target_date}),
+    }
+    template = "tracker/_steps.html" if request.htmx else "tracker/enrolment.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+def enrolment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _enrolment_page(request, pk)
+
+
+@login_required
+@require_POST
+def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    owned = Enrolment.objects.filter(user=_user(request), pk=pk).select_related("path").first()
+    if owned is None:
+        raise Http404("No such enrolment.")
+    form = ProgressForm(request.POST, steps=owned.path.steps.order_by("position"))
+    if form.is_valid():
+        try:
+            services.progress_log(enrolment=owned, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+    if form.errors:
+        return _enrolment_page(request, pk, form)
+    messages.success(request, f"Logged {form.cleaned_data['minutes']} minutes.")
+    if request.htmx:
+        return _enrolment_page(request, pk)
+    return redirect("enrolment", pk=pk)
+
+
+@login_required
+@require_POST
+def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
+    owned = Enrolment.objects.filter(user=_user(request), pk=pk).first()
+    if owned is None:
+        raise Http404("No such enrolment.")
+    try:
+        if "target_date" in request.POST:
+            form = TargetDateForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            services.enrolment_set_target_date(
+                enrolment=owned, target_date=form.cleaned_data["target_date"]
+            )
+            messages.success(request, "Target date saved.")
+        else:
+            services.enrolment_set_status(enrolment=owned, status=request.POST.get("status", ""))
+            messages.success(request, f"Enrolment {request.POST.get('status')}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("enrolment", pk=pk)
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    page = selectors.readiness_page_get(
+        user=_user(request), role_slug=request.GET.get("role"), level_slug=request.GET.get("level")
+    )
+    return render(
+        request,
+        "tracker/readiness.html",
+        {
+            "page": page,
+            "roles": Role.objects.order_by("position"),
+            "levels": SeniorityLevel.objects.order_by("rank"),
+        },
+    )
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_get(user=_user(request))
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learner_profile_update(user=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("settings")
+    return render(
+        request,
+        "tracker/settings.html",
+        {"form": form, "delete_form": DeleteAccountForm()},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def export_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(learner_export(user=_user(request)), cls=DjangoJSONEncoder, indent=2),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="pathwise-export.json"'
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST)
+    user = _user(request)
+    if form.is_valid() and user.check_password(form.cleaned_data["password"]):
+        services.user_delete(user=user)
+        logout(request)
+        messages.success(request, "Your account and all its data are deleted.")
+        return redirect("landing")
+    messages.error(request, "The password is not right; nothing was deleted.")
+    return redirect("settings")
 
 
 # The signed token is the credential, and mail clients POST here without a CSRF token

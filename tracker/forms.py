@@ -1,0 +1,48 @@
+"""Web forms. They check shapes; the services check the rules, and the views show a service's
+ValidationError on the form."""
+
+from typing import Any, cast
+
+from django import forms
+
+from paths.models import Step
+from tracker.models import MINUTES_PER_DAY, LearnerProfile, ProgressEntry
+from tracker.services import PROFILE_FIELDS
+
+
+class ProgressForm(forms.Form):
+    step = forms.ModelChoiceField(queryset=Step.objects.none(), label="Step")
+    minutes = forms.IntegerField(min_value=0, max_value=MINUTES_PER_DAY, label="Minutes spent")
+    status = forms.ChoiceField(choices=ProgressEntry.Status.choices, label="Where it stands")
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Evidence link"
+    )
+
+    def __init__(self, *args: Any, steps: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["step"]).queryset = steps
+
+
+class TargetDateForm(forms.Form):
+    target_date = forms.DateField(
+        required=False, label="Target date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = LearnerProfile
+        fields = PROFILE_FIELDS
+        labels = {
+            "preferred_hour": "Preferred reminder hour (local, 0-23)",
+            "quiet_hours_start": "Quiet hours start (0-23)",
+            "quiet_hours_end": "Quiet hours end (0-23)",
+            "weekly_goal_minutes": "Weekly goal (minutes)",
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password, to confirm")
