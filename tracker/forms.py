@@ -32,7 +32,7 @@ class TargetDateForm(forms.Form):
     )
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm):
     class Meta:
         model = LearnerProfile
         fields = PROFILE_FIELDS
