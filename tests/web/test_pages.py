@@ -77,7 +77,7 @@ def test_page_renders_with_a_fixed_number_of_queries(catalogue, url, text):
 
 
 def test_another_learners_enrolment_is_404(catalogue):
-    owner, enrolment = learner_with(1)
+    _, enrolment = learner_with(1)
     other = signed_in(UserFactory.create())
 
     assert other.get(f"/enrolments/{enrolment}/").status_code == 404
