@@ -1,5 +1,7 @@
 """Reads of the career catalogue."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from careers.models import Background, Role, RoleRequirement, SalaryBand, SeniorityLevel, Skill
@@ -36,3 +38,22 @@ def levels_list() -> list[SeniorityLevel]:
 
 def backgrounds_list() -> QuerySet[Background]:
     return Background.objects.select_related("recommended_role").order_by("position")
+
+
+@dataclass(frozen=True)
+class RoleLevel:
+    level: SeniorityLevel
+    requirements: list[RoleRequirement]
+    salary_bands: list[SalaryBand]  # empty: the source gives no figure ("no data")
+
+
+def role_matrix(*, role: Role, levels: list[SeniorityLevel]) -> list[RoleLevel]:
+    """Per level, what the role requires and pays; `role` comes from roles_with_details()."""
+    return [
+        RoleLevel(
+            level=level,
+            requirements=[r for r in role.requirements.all() if r.level_id == level.pk],
+            salary_bands=[b for b in role.salary_bands.all() if b.level_id == level.pk],
+        )
+        for level in levels
+    ]

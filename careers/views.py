@@ -5,7 +5,13 @@ from django.shortcuts import render
 
 from careers.models import FrequentQuestion
 from careers.recommend import Recommendation
-from careers.selectors import levels_list, roles_list, roles_with_details
+from careers.selectors import (
+    backgrounds_list,
+    levels_list,
+    role_matrix,
+    roles_list,
+    roles_with_details,
+)
 from tracker.selectors import recommendation_get
 
 
@@ -27,7 +33,11 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = roles_with_details().filter(slug=slug).first()
     if role is None:
         raise Http404("No such role.")
-    return render(request, "careers/role.html", {"role": role, "levels": levels_list()})
+    return render(
+        request,
+        "careers/role.html",
+        {"role": role, "matrix": role_matrix(role=role, levels=levels_list())},
+    )
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -43,5 +53,6 @@ def compare(request: HttpRequest) -> HttpResponse:
             "levels": levels_list(),
             "faq": FrequentQuestion.objects.all(),
             "recommendation": _recommendation(request),
+            "backgrounds": backgrounds_list(),
         },
     )

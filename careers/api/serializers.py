@@ -12,6 +12,7 @@ from careers.models import (
     Skill,
     Tool,
 )
+from careers.selectors import role_matrix
 from config.api import OptionalURLField
 
 
@@ -83,11 +84,10 @@ class RoleDetailSerializer(RoleSummarySerializer):
 
     @extend_schema_field(RoleLevelSerializer(many=True))
     def get_levels(self, role: Role) -> list[dict[str, Any]]:
-        levels: list[SeniorityLevel] = self.context["levels"]
         return [
             {
-                "level": level.slug,
-                "name": level.name,
+                "level": row.level.slug,
+                "name": row.level.name,
                 "requirements": [
                     {
                         "skill": r.skill.slug,
@@ -95,15 +95,11 @@ class RoleDetailSerializer(RoleSummarySerializer):
                         "target_level": r.target_level,
                         "weight": r.weight,
                     }
-                    for r in role.requirements.all()
-                    if r.level_id == level.pk
+                    for r in row.requirements
                 ],
-                "salary_bands": SalaryBandSerializer(
-                    [band for band in role.salary_bands.all() if band.level_id == level.pk],
-                    many=True,
-                ).data,
+                "salary_bands": SalaryBandSerializer(row.salary_bands, many=True).data,
             }
-            for level in levels
+            for row in role_matrix(role=role, levels=self.context["levels"])
         ]
 
 

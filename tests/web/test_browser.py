@@ -48,6 +48,11 @@ def browser() -> Iterator[Any]:
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def assert_fits(page: Any, width: int) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow} px of horizontal scroll at {width} px on {page.url}"
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_learner_journey_in_a_real_browser(browser, live_server, width):
     catalogue_load()
@@ -96,6 +101,7 @@ def test_learner_journey_in_a_real_browser(browser, live_server, width):
     page.goto(f"{url}/dashboard/")
     score = float(page.get_by_test_id("target-score").inner_text().rstrip("%"))
     assert score > 0
+    assert_fits(page, width)
     page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"), full_page=True)
 
     page.goto(f"{url}/readiness/")
@@ -107,13 +113,13 @@ def test_learner_journey_in_a_real_browser(browser, live_server, width):
             canvas,
         )
         assert drawn, canvas
+    assert_fits(page, width)
     page.screenshot(path=str(SCREENSHOTS / f"readiness-{width}.png"), full_page=True)
 
     page.goto(f"{url}/roles/compare/?roles=ml-engineer,llm-engineer")
     page.get_by_role("heading", name="Frequently asked questions").wait_for()
     page.screenshot(path=str(SCREENSHOTS / f"compare-{width}.png"), full_page=True)
 
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{overflow} px of horizontal scroll at {width} px"
+    assert_fits(page, width)
     assert errors == []
     page.close()

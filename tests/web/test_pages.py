@@ -106,6 +106,23 @@ def test_signed_out_pages_and_redirects(client, catalogue):
     assert "Page not found" in not_found.content.decode()
 
 
+def test_role_page_shows_each_level_with_its_salary_or_no_data(client, catalogue):
+    page = client.get("/roles/ml-engineer/").content.decode()
+
+    assert page.count("no data") == 3  # junior, mid, staff/principal
+    assert "£130,000–£180,000+ at Research-driven organisations" in page
+    assert "£100,000–£160,000+ at Deep-tech companies" in page
+    assert "Kubeflow" in page
+
+
+def test_signed_out_compare_shows_the_background_rules(client, catalogue):
+    page = client.get("/roles/compare/").content.decode()
+
+    assert "Which should you target?" in page
+    assert "Backend engineering</strong> → LLM Engineer" in page
+    assert "Which pays more?" in page
+
+
 def test_dashboard_shows_progress_pace_streak_and_heatmap(catalogue):
     user = UserFactory.create()
     demo_history_seed(user=user)
