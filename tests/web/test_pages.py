@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from careers.models import Role, SeniorityLevel
+from config.api import server_error
 from paths.models import LearningPath
 from tests.factories import UserFactory, published_path
 from tracker.demo import demo_history_seed
@@ -294,3 +295,11 @@ def test_every_form_carries_a_csrf_token(catalogue):
 
     assert page.count("csrfmiddlewaretoken") == page.count("<form")
     assert refused.status_code == 403
+
+
+def test_server_error_page_is_in_the_sites_style(rf):
+    response = server_error(rf.get("/dashboard/"))
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "/static/css/app.css" in response.content.decode()
