@@ -33,6 +33,14 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _own_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+    """The learner's enrolment; 404 for another learner's, as for a missing one."""
+    enrolment = Enrolment.objects.filter(user=_user(request), pk=pk).select_related("path").first()
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return enrolment
+
+
 def _form_error(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -83,9 +91,7 @@ def enrolment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    owned = Enrolment.objects.filter(user=_user(request), pk=pk).select_related("path").first()
-    if owned is None:
-        raise Http404("No such enrolment.")
+    owned = _own_enrolment(request, pk)
     form = ProgressForm(request.POST, steps=owned.path.steps.order_by("position"))
     if form.is_valid():
         try:
@@ -103,14 +109,12 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
-    owned = Enrolment.objects.filter(user=_user(request), pk=pk).first()
-    if owned is None:
-        raise Http404("No such enrolment.")
+    owned = _own_enrolment(request, pk)
     try:
         if "target_date" in request.POST:
             form = TargetDateForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get_json_data())
+                raise ValidationError("Enter a valid date.")
             services.enrolment_set_target_date(
                 enrolment=owned, target_date=form.cleaned_data["target_date"]
             )

@@ -224,6 +224,9 @@ def test_pause_resume_withdraw_and_target_date(enrolment):
     assert str(Enrolment.objects.get(pk=enrolment.pk).target_date) == "2099-01-31"
     past = client.post(url, {"target_date": "2001-01-01"}, follow=True)
     assert "cannot be in the past" in past.content.decode()
+    garbage = client.post(url, {"target_date": "someday"}, follow=True)
+    assert "Enter a valid date." in garbage.content.decode()
+    assert str(Enrolment.objects.get(pk=enrolment.pk).target_date) == "2099-01-31"
     client.post(url, {"status": "withdrawn"})
     assert Enrolment.objects.get(pk=enrolment.pk).status == "withdrawn"
 

@@ -39,20 +39,19 @@ ENROLMENT = response(
         "completed_at": None,
     },
 )
+PROGRESS_INPUT = {
+    "enrolment": 12,
+    "step": 101,
+    "minutes": 45,
+    "status": "completed",
+    "note": "Built the Qdrant index",
+    "evidence_url": "https://github.com/me/rag-demo",
+    "occurred_at": "2026-11-27T19:30:00Z",
+    "client_id": "0b6f5a7e-3f0e-4f55-9d7e-6f4b8b1f2c11",
+}
+PROGRESS = OpenApiExample("Completed a step", value=PROGRESS_INPUT, request_only=True)
 ENTRY = response(
-    "Logged entry",
-    {
-        "id": 345,
-        "enrolment": 12,
-        "step": 101,
-        "minutes": 45,
-        "status": "completed",
-        "note": "Built the Qdrant index",
-        "evidence_url": "https://github.com/me/rag-demo",
-        "occurred_at": "2026-11-27T19:30:00Z",
-        "client_id": "0b6f5a7e-3f0e-4f55-9d7e-6f4b8b1f2c11",
-        "created_at": "2026-11-27T19:31:02Z",
-    },
+    "Logged entry", {"id": 345, **PROGRESS_INPUT, "created_at": "2026-11-27T19:31:02Z"}
 )
 CLAIM = response(
     "Claim",

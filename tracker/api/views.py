@@ -39,20 +39,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Retrying with the same key and body replays the first response; the same key "
     "with another body is 422. Keys are kept 24 hours.",
 )
-PROGRESS_EXAMPLE = OpenApiExample(
-    "Completed a step",
-    value={
-        "enrolment": 12,
-        "step": 101,
-        "minutes": 45,
-        "status": "completed",
-        "note": "Built the Qdrant index",
-        "evidence_url": "https://github.com/me/rag-demo",
-        "occurred_at": "2026-11-27T19:30:00Z",
-        "client_id": "0b6f5a7e-3f0e-4f55-9d7e-6f4b8b1f2c11",
-    },
-    request_only=True,
-)
 
 
 def _user(request: Request) -> User:
@@ -275,7 +261,7 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
             409: PROBLEM,
             422: PROBLEM,
         },
-        examples=[PROGRESS_EXAMPLE, ex.ENTRY],
+        examples=[ex.PROGRESS, ex.ENTRY],
     )
     def create(self, request: Request) -> Response:
         def respond() -> Response:
@@ -296,7 +282,7 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
         responses={200: s.ProgressBatchResultSerializer(many=True), 400: PROBLEM},
         examples=[
             OpenApiExample(
-                "Two entries", value={"entries": [PROGRESS_EXAMPLE.value]}, request_only=True
+                "Two entries", value={"entries": [ex.PROGRESS_INPUT]}, request_only=True
             ),
             ex.response("Per entry", {"index": 0, "status": 201, "entry": ex.ENTRY.value}),
         ],
