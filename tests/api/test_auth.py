@@ -94,3 +94,19 @@ def test_swagger_ui_is_served_from_local_static_files(client):
         in response.content.decode()
     )
     assert "cdn" not in response.content.decode().lower()
+
+
+def test_a_spoofed_forwarded_for_does_not_reset_the_failed_login_count(api, owner):
+    def attempt(ip: str) -> list[str]:
+        response = api.post(
+            f"{APP_API}/auth/login",
+            {"email": owner.email, "password": "wrong-one-123"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=ip,
+        )
+        return [error["code"] for error in response.json()["errors"]]
+
+    for n in range(5):
+        attempt(f"203.0.113.{n}")
+
+    assert "too_many_login_attempts" in attempt("198.51.100.7")
