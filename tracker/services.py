@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -28,6 +27,7 @@ from tracker.models import (
     SkillClaim,
     User,
 )
+from tracker.selectors import learner_today
 from tracker.tasks import recompute_readiness_soon
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of offline devices drift
@@ -135,12 +135,8 @@ def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
 # --- Enrolments --------------------------------------------------------------------------
 
 
-def _learner_today(user: User) -> date:
-    return timezone.now().astimezone(ZoneInfo(user.profile.timezone)).date()
-
-
 def _check_target_date(user: User, target_date: date | None) -> None:
-    if target_date is not None and target_date < _learner_today(user):
+    if target_date is not None and target_date < learner_today(user.profile):
         raise ValidationError({"target_date": "The target date cannot be in the past."})
 
 

@@ -31,12 +31,13 @@ def test_demo_accounts_give_the_learner_history_once(catalogue, settings):
     )
     assert SkillClaim.objects.filter(user=learner).count() == 1
     assert ReadinessScore.objects.filter(user=learner).count() == 12  # 3 roles x 4 levels
-    junior_llm = [
-        score or 0.0
-        for score in ReadinessSnapshot.objects.filter(
+    stored = list(
+        ReadinessSnapshot.objects.filter(
             user=learner, role__slug="llm-engineer", level__slug="junior"
         ).values_list("score", flat=True)
-    ]
+    )
+    junior_llm = [score for score in stored if score is not None]
+    assert junior_llm == stored  # the role and level have requirements: never None
     assert len(junior_llm) == 26  # 25 backfilled days and today
     assert junior_llm[0] == 0
     assert junior_llm == sorted(junior_llm)  # evidence only grows
