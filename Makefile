@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lock install install-dev demo clean
+.PHONY: run test check-reliability lock install install-dev demo clean
 
 run: install
 	@mkdir -p var
@@ -15,6 +15,10 @@ run: install
 
 test:
 	@bash tests/run.sh $(PYTEST_ARGS)
+
+# Every fault, load, bad-input and security check (the slow ones too), then a table of them.
+check-reliability:
+	@bash tests/run.sh --pytest-only -m reliability --reliability-table $(PYTEST_ARGS)
 
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev

@@ -1,11 +1,14 @@
 """What every API v1 endpoint shares: RFC 9457 problem details for every error, pagination."""
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, parsers, serializers, status
@@ -16,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIXES = ("/api/", "/_allauth/")
+# The database went away (restart, failover, "database is locked"): the request may succeed
+# when retried, so clients get 503 with Retry-After rather than a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 class JSONParser(parsers.JSONParser):
@@ -38,6 +45,13 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is briefly unavailable; nothing was saved. Please retry."
+    default_code = "service_unavailable"
+    wait = RETRY_AFTER_SECONDS  # DRF turns `wait` into a Retry-After header
 
 
 class Unprocessable(exceptions.APIException):
@@ -107,6 +121,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        exc = ServiceUnavailable()
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)
@@ -136,11 +153,27 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Also reached when the database fails outside a DRF view (sessions, auth middleware)."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return _service_unavailable(request)
     if _is_api(request):
         return JsonResponse(
             problem(500, "Something went wrong on our side."), status=500, content_type=PROBLEM_JSON
         )
     return defaults.server_error(request)
+
+
+def _service_unavailable(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        response: HttpResponse = JsonResponse(
+            problem(503, str(ServiceUnavailable.default_detail)),
+            status=503,
+            content_type=PROBLEM_JSON,
+        )
+    else:  # rendered without the request: its context processors would need the database
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 class StrictIntegerField(serializers.IntegerField):

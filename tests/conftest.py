@@ -1,10 +1,14 @@
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from django.core.cache import cache
 from django.db import transaction
+from django.test import RequestFactory
 
 from paths.catalogue import catalogue_load
 from tests.factories import CuratorFactory, UserFactory
 from tracker.models import User
+
+pytest_plugins = ["tests.reliability_table"]
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +41,17 @@ def learner(db: None) -> User:
 @pytest.fixture
 def curator(db: None) -> User:
     return CuratorFactory.create()
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    """A curator signed in with a password and a second factor, as the admin requires.
+
+    The sign-in itself (code and all) is tested in tests/security/test_admin_mfa.py."""
+    client.force_login(curator)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, curator, "password", email=curator.email)
+    record_authentication(request, curator, "mfa", type="totp")
+    request.session.save()
+    return client

@@ -136,3 +136,45 @@ def worker_env(redis_url: str, mail_dir: Path) -> dict[str, str]:
         DJANGO_EMAIL_FILE_PATH=str(mail_dir),
     )
     return env
+
+
+class WebServer:
+    """The product's WSGI app under gunicorn (sync workers) on a spare loopback port."""
+
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.handle = log.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={workers}",
+                "--worker-class=sync",
+                "--timeout=60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self._answers, 60, f"gunicorn on port {self.port}", every=0.2)
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            assert self.process.poll() is None, self.log.read_text()
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(30)
+        self.handle.close()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: lint, format check, types, migrations check, then pytest.
+# `make check-reliability` passes --pytest-only: pytest alone, with its own arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,11 @@ eval "$exports"
 make -s install-dev 2> >(grep -v "is ignored: it is neither" >&2)
 export DJANGO_SETTINGS_MODULE=config.settings.test
 bin=.venv/bin
+
+if [ "${1:-}" = "--pytest-only" ]; then
+  shift
+  exec "$bin/pytest" "$@"
+fi
 
 echo "== ruff check";  "$bin/ruff" check .
 echo "== ruff format"; "$bin/ruff" format --check .

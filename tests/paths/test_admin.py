@@ -33,12 +33,6 @@ def complete_path(steps: int = 2) -> LearningPath:
     return path
 
 
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
 def test_curator_can_edit_catalogue_but_not_users(curator_client, catalogue):
     assert curator_client.get(reverse("admin:careers_role_changelist")).status_code == 200
     assert curator_client.get(CHANGELIST).status_code == 200

@@ -108,10 +108,12 @@ def test_two_sweeps_never_work_on_the_same_batch(requirement):
     assert stale_ids() == set(first_two)  # left to the sweep that holds them
 
 
-def test_requirement_change_in_the_admin_marks_every_learner_stale(client, curator, requirement):
+def test_requirement_change_in_the_admin_marks_every_learner_stale(
+    curator_client, curator, requirement
+):
     users = [UserFactory.create() for _ in range(3)]
     LearnerProfile.objects.update(readiness_stale_at=None)
-    client.force_login(curator)
+    client = curator_client
     url = reverse("admin:careers_rolerequirement_change", args=[requirement.pk])
     form = {
         "role": requirement.role_id,
@@ -131,15 +133,14 @@ def test_requirement_change_in_the_admin_marks_every_learner_stale(client, curat
     assert len(marks) == 1  # one set-based statement
 
 
-def test_step_change_of_a_published_path_marks_its_learners_stale(client, curator):
+def test_step_change_of_a_published_path_marks_its_learners_stale(curator_client, curator):
     path = published_path(steps=1)
     took_it = learner_who_completed(path)
     bystander = UserFactory.create()
     LearnerProfile.objects.update(readiness_stale_at=None)
     step = path.steps.get()
-    client.force_login(curator)
 
-    response = client.post(
+    response = curator_client.post(
         reverse("admin:paths_learningpath_change", args=[path.pk]),
         inline_data(path, [step_row(step, skill_levels=f"{step.step_skills.get().skill.slug}:5")]),
     )
@@ -149,13 +150,12 @@ def test_step_change_of_a_published_path_marks_its_learners_stale(client, curato
     assert bystander.pk not in stale_ids()
 
 
-def test_a_step_with_progress_cannot_be_deleted_in_the_admin(client, curator):
+def test_a_step_with_progress_cannot_be_deleted_in_the_admin(curator_client):
     path = published_path(steps=1)
     learner_who_completed(path)
     step = path.steps.get()
-    client.force_login(curator)
 
-    response = client.post(
+    response = curator_client.post(
         reverse("admin:paths_learningpath_change", args=[path.pk]),
         inline_data(path, [step_row(step, DELETE="on")]),
     )
