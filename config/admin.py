@@ -7,7 +7,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,14 +29,10 @@ class PathwiseAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         user = request.user
-        staff = user.is_authenticated and user.is_active and user.is_staff
-        if staff and not signed_in_with_second_factor(request):
-            return self._second_factor_redirect(request)
-        return secure_admin_login(super().login)(request, extra_context)
-
-    def _second_factor_redirect(self, request: HttpRequest) -> HttpResponse:
-        assert request.user.is_authenticated  # noqa: S101 (narrows the type)
-        if not is_mfa_enabled(request.user):
+        if not user.is_authenticated or not user.is_staff or signed_in_with_second_factor(request):
+            return secure_admin_login(super().login)(request, extra_context)
+        # Staff signed in with a password only: to set up a second factor, or to use it.
+        if not is_mfa_enabled(user):
             messages.info(request, "Set up an authenticator app to use the admin.")
             return redirect("mfa_activate_totp")
         next_url = request.GET.get("next") or reverse("admin:index")

@@ -146,6 +146,16 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIXES)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Outside DRF views too, a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, not a bare 400."""
+    if not isinstance(exception, RequestDataTooBig):
+        return defaults.bad_request(request, exception)
+    detail = "The request body is too large."
+    if _is_api(request):
+        return JsonResponse(problem(413, detail), status=413, content_type=PROBLEM_JSON)
+    return HttpResponse(loader.render_to_string("413.html"), status=413)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return JsonResponse(problem(404, "Not found."), status=404, content_type=PROBLEM_JSON)
@@ -185,18 +195,67 @@ class StrictIntegerField(serializers.IntegerField):
         return int(super().to_internal_value(data))
 
 
+def unstorable(value: Any) -> bool:
+    """A NUL or a lone surrogate anywhere in the value, keys included."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(unstorable(k) or unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(unstorable(item) for item in value)
+    return False
+
+
+def _printable(key: Any) -> Any:
+    return key.encode("utf-8", "backslashreplace").decode() if isinstance(key, str) else key
+
+
 class StrictSerializerMixin:
     """Refuse fields the endpoint does not accept (unknown or read-only) instead of quietly
-    dropping them, so a client learns at once that `user` or `score` cannot be set."""
+    dropping them, so a client learns at once that `user` or `score` cannot be set.
+
+    Also refuse NUL characters and lone surrogates (valid JSON escapes, \\u0000 and \\ud800)
+    before any field sees them: PostgreSQL cannot take a NUL even in a lookup, and an error
+    message quoting a lone surrogate cannot be encoded. Fields named in `checked_per_item` are
+    lists whose items another serializer checks one by one."""
+
+    checked_per_item: tuple[str, ...] = ()
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
+            refused = sorted(
+                _printable(key)
+                for key, value in data.items()
+                if unstorable(key) or (key not in self.checked_per_item and unstorable(value))
+            )
+            if refused:
+                raise serializers.ValidationError(
+                    dict.fromkeys(refused, "NUL and lone surrogate characters are not allowed.")
+                )
             fields = self.fields  # type: ignore[attr-defined]  # of the serializer mixed into
             writable = {name for name, field in fields.items() if not field.read_only}
             extra = sorted(set(data) - writable)
             if extra:
                 raise serializers.ValidationError(dict.fromkeys(extra, "This field cannot be set."))
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class SomeChangeMixin:
+    """A PATCH must change something: an empty body is a client error, not a silent no-op."""
+
+    def validate(self, attrs: Any) -> Any:
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return super().validate(attrs)  # type: ignore[misc]
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID string only: DRF would also turn an integer (a boolean too) into UUID(int=...)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "string", "description": "A URL, or empty."})

@@ -1,11 +1,19 @@
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
 import pytest
 from allauth.account.internal.flows.login import record_authentication
 from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory
+from rest_framework.test import APIClient
 
+from config.celery_app import app as celery_app
 from paths.catalogue import catalogue_load
+from tests.api_clients import login
 from tests.factories import CuratorFactory, UserFactory
+from tests.processes import RedisServer
 from tracker.models import User
 
 pytest_plugins = ["tests.reliability_table"]
@@ -55,3 +63,41 @@ def curator_client(client, curator):
     record_authentication(request, curator, "mfa", type="totp")
     request.session.save()
     return client
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], APIClient]:
+    """An API client holding a real access token for the user."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        tokens = login(client, user.email)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private redis-server for end-to-end tests; the shared one is never stopped."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> RedisServer:
+    """Point this process's Celery app at the private Redis."""
+    monkeypatch.setitem(celery_app.conf, "broker_url", redis_server.url)
+    monkeypatch.setitem(celery_app.conf, "result_backend", redis_server.url)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(importlib.import_module("config.celery_app"), "_broker_down_until", 0.0)
+    return redis_server

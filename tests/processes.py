@@ -2,11 +2,14 @@
 machine's shared services are never stopped), and Celery workers and beat against the test
 database. Waits are on conditions with a deadline, never fixed sleeps."""
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -178,3 +181,45 @@ class WebServer:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(30)
         self.handle.close()
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on a spare loopback port, to stop and start at will (the
+    machine's shared server is never touched). initdb refuses root, so as root it runs as the
+    `postgres` user."""
+
+    def __init__(self) -> None:
+        bin_dirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        assert bin_dirs, "PostgreSQL server binaries are not installed"
+        self.bin = bin_dirs[-1]
+        self.port = free_port()
+        self.data = Path(tempfile.mkdtemp(prefix="pathwise-pg-"))
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(self.data, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_owner, str(self.bin / tool), *args], check=True, capture_output=True
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.data / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: open connections are cut, as in a restart or failover."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def create_database(self, name: str) -> None:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)

@@ -5,6 +5,7 @@ step list is swapped in place) and without JavaScript (a normal POST and redirec
 import json
 from typing import Any
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -63,8 +64,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _enrolment_page(
-    request: HtmxHttpRequest, pk: int, form: ProgressForm | None = None
+    request: HtmxHttpRequest, pk: int, form: ProgressForm | None = None, refused: bool = False
 ) -> HttpResponse:
+    """The page; 422 when it shows a refused form (its errors, or a refused status change)."""
     try:
         detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
     except Enrolment.DoesNotExist as missing:
@@ -80,7 +82,7 @@ def _enrolment_page(
         "target_form": TargetDateForm(initial={"target_date": detail.enrolment.target_date}),
     }
     template = "tracker/_steps.html" if request.htmx else "tracker/enrolment.html"
-    return render(request, template, context, status=422 if form.errors else 200)
+    return render(request, template, context, status=422 if form.errors or refused else 200)
 
 
 @login_required
@@ -108,7 +110,7 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     owned = _own_enrolment(request, pk)
     try:
         if "target_date" in request.POST:
@@ -124,6 +126,7 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Enrolment {request.POST.get('status')}.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return _enrolment_page(request, pk, refused=True)
     return redirect("enrolment", pk=pk)
 
 
@@ -146,7 +149,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_get(user=_user(request))
-    form = ProfileForm(request.POST or None, instance=profile)
+    # An empty POST is still a POST: bound, so it is refused, not shown as the blank page.
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.learner_profile_update(user=_user(request), **form.cleaned_data)
@@ -184,7 +188,12 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your account and all its data are deleted.")
         return redirect("landing")
     messages.error(request, "The password is not right; nothing was deleted.")
-    return redirect("settings")
+    return render(
+        request,
+        "tracker/settings.html",
+        {"form": ProfileForm(instance=selectors.profile_get(user=user)), "delete_form": form},
+        status=422,
+    )
 
 
 # The signed token is the credential, and mail clients POST here without a CSRF token
@@ -203,3 +212,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         reminder_unsubscribe(token=token)
         return render(request, "tracker/unsubscribe.html", {"done": True, "label": label})
     return render(request, "tracker/unsubscribe.html", {"label": label})
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, answering an invalid form with 422 like every form of ours."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response

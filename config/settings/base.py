@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.AppApiMalformedBody",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag / If-None-Match (304)
 ]
@@ -254,6 +255,7 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_ADAPTER = "tracker.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "tracker.signup.SignupChecks"
 # https://docs.allauth.org/en/latest/mfa/configuration.html (the admin requires it)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pathwise"
@@ -324,4 +326,9 @@ SPECTACULAR_SETTINGS = {
         "ProgressStatusEnum": "tracker.models.ProgressEntry.Status",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI links between operations, for clients and stateful tests (config/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.add_links",
+    ],
 }

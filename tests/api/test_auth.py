@@ -7,13 +7,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.api.conftest import APP_API, PASSWORD, login
+from tests.api_clients import APP_API, PASSWORD, login
 from tracker.idempotency import KEEP_FOR, idempotency_keys_expire
 from tracker.models import IdempotencyKey, LearnerProfile, User
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.reliability("Security")
 @pytest.mark.parametrize("password", ["short1", "password123", "1234567890123"])
 def test_sign_up_applies_the_password_validators(api, password):
     response = api.post(
@@ -55,6 +56,7 @@ def test_password_reset_by_emailed_code(api, owner):
     assert login(api, owner.email, "a brand new passphrase")["access"]
 
 
+@pytest.mark.reliability("Security")
 def test_failed_logins_are_limited_on_the_web_login(client, owner):
     url = reverse("account_login")
     for _ in range(5):
@@ -67,6 +69,7 @@ def test_failed_logins_are_limited_on_the_web_login(client, owner):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.reliability("Security")
 def test_the_admin_signs_in_through_the_limited_login(client, curator):
     response = client.get(reverse("admin:login"))
 
@@ -96,6 +99,7 @@ def test_swagger_ui_is_served_from_local_static_files(client):
     assert "cdn" not in response.content.decode().lower()
 
 
+@pytest.mark.reliability("Security")
 def test_a_spoofed_forwarded_for_does_not_reset_the_failed_login_count(api, owner):
     def attempt(ip: str) -> list[str]:
         response = api.post(

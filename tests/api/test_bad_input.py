@@ -14,7 +14,7 @@ from tests.markers import row_locks
 from tracker.models import Enrolment, IdempotencyKey, LearnerProfile, ProgressEntry, SkillClaim
 from tracker.services import enrolment_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.reliability("Bad input"), pytest.mark.django_db]
 
 
 def counts() -> tuple[int, ...]:

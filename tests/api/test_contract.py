@@ -9,7 +9,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from careers.models import Skill
 from paths.models import LearningPath
-from tests.api.conftest import PASSWORD
+from tests.api_clients import PASSWORD
 from tests.factories import UserFactory, published_path
 from tracker.models import Enrolment, LearnerProfile, ProgressEntry, ReadinessScore, User
 from tracker.recompute import readiness_recompute

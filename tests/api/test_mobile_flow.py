@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from tests.api.conftest import APP_API
+from tests.api_clients import APP_API
 from tracker.models import ProgressEntry
 from tracker.recompute import readiness_recompute
 

@@ -36,7 +36,9 @@ def api_schema(bearer: dict[str, str]) -> Any:
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.mark.reliability("API fuzzing")
 def test_no_server_error_and_responses_match_the_schema(api_schema, bearer):
+    """schemathesis on every operation: no server error, responses match the schema."""
     # schemathesis's own pytest plugin does not run on pytest 9 yet, so each operation gets
     # a hypothesis test here, from the operation's strategy.
     operations = [result.ok() for result in api_schema.get_all_operations()]

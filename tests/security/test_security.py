@@ -14,6 +14,8 @@ from config.log_redaction import RedactSecrets, redact
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
+pytestmark = pytest.mark.reliability("Security")
+
 
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     key = (ROOT / "var" / "test-jwt-private.pem").read_text()

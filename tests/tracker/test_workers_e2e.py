@@ -2,18 +2,17 @@
 processes: readiness kept fresh, reminders sent once, and recovery from a broker outage and from
 a worker killed mid-batch."""
 
-import importlib
 import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from careers.models import RoleRequirement
-from config.celery_app import app as celery_app
 from paths.models import LearningPath, StepSkill
 from tests.factories import LevelFactory, RoleFactory, SkillFactory, UserFactory, published_path
 from tests.markers import postgres_only
@@ -30,31 +29,13 @@ from tracker.models import (
 from tracker.services import enrolment_create, progress_log
 
 pytestmark = [
+    pytest.mark.reliability("Faults"),
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     postgres_only("worker processes share the test database"),
 ]
 
 SWEEP_PERIOD = 4  # seconds, in these tests (60 in the product)
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> RedisServer:
-    """Point this process's Celery app at the private Redis."""
-    monkeypatch.setitem(celery_app.conf, "broker_url", redis_server.url)
-    monkeypatch.setitem(celery_app.conf, "result_backend", redis_server.url)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(importlib.import_module("config.celery_app"), "_broker_down_until", 0.0)
-    return redis_server
 
 
 @pytest.fixture
@@ -166,7 +147,10 @@ def test_reminders_go_out_once_despite_repeated_tasks_and_two_beats(celery, brok
     assert ReminderDelivery.objects.count() == len(learners)
 
 
-def test_progress_survives_a_broker_outage_and_scores_converge(celery, broker, two_skill_target):
+def test_progress_survives_a_broker_outage_and_scores_converge(
+    celery, broker, two_skill_target, client_for
+):
+    """Redis stopped: API and web keep taking progress, /healthz degraded, scores converge."""
     role, level, path = two_skill_target
     sweep_every(SWEEP_PERIOD)
     worker = celery("worker")
@@ -174,18 +158,36 @@ def test_progress_survives_a_broker_outage_and_scores_converge(celery, broker, t
     learners = [UserFactory.create() for _ in range(10)]
     enrolments = [enrolment_create(user=u, path=path) for u in learners]
     wait_for(lambda: len(scores(role, level)) == 10, 20, "the first scores")
+    api_clients = [client_for(u) for u in learners[:5]]
+    web_clients = [Client() for _ in learners[5:]]
+    for web, user in zip(web_clients, learners[5:], strict=True):
+        web.force_login(user)
 
     broker.stop()
+    health = Client().get("/healthz")
+    assert (health.status_code, health.json()["broker"]) == (503, "unavailable")
     slowest = 0.0
-    for enrolment in enrolments:  # 20 entries, all while Redis is down
-        for position in (1, 2):
+    for n, enrolment in enumerate(enrolments):  # 20 entries, all while Redis is down
+        for step in path.steps.order_by("position"):
             started = time.monotonic()
-            progress_log(
-                enrolment=enrolment,
-                step=path.steps.get(position=position),
-                minutes=20,
-                status="completed",
-            )
+            if n < 5:  # through the API
+                response = api_clients[n].post(
+                    "/api/v1/progress/",
+                    {
+                        "enrolment": enrolment.pk,
+                        "step": step.pk,
+                        "minutes": 20,
+                        "status": "completed",
+                    },
+                    format="json",
+                )
+                assert response.status_code == 201, response.content
+            else:  # through the web form
+                response = web_clients[n - 5].post(
+                    f"/enrolments/{enrolment.pk}/log/",
+                    {"step": step.pk, "minutes": 20, "status": "completed"},
+                )
+                assert response.status_code == 302, response.content
             slowest = max(slowest, time.monotonic() - started)
     assert ProgressEntry.objects.count() == 20
     assert LearnerProfile.objects.filter(readiness_stale_at__isnull=False).count() == 10

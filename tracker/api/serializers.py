@@ -8,7 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from careers.models import Background, Role, SeniorityLevel, Skill
-from config.api import OptionalURLField, StrictIntegerField, StrictSerializerMixin
+from config.api import (
+    OptionalURLField,
+    SomeChangeMixin,
+    StrictIntegerField,
+    StrictSerializerMixin,
+    StrictUUIDField,
+)
 from paths.models import LearningPath, Step
 from tracker.models import (
     MINUTES_PER_DAY,
@@ -25,7 +31,9 @@ from tracker.services import PROFILE_FIELDS
 # --- Profile ------------------------------------------------------------------------------
 
 
-class ProfileSerializer(StrictSerializerMixin, serializers.ModelSerializer[LearnerProfile]):
+class ProfileSerializer(
+    SomeChangeMixin, StrictSerializerMixin, serializers.ModelSerializer[LearnerProfile]
+):
     email = serializers.EmailField(source="user.email", read_only=True)
     background = serializers.SlugRelatedField(
         slug_field="slug", queryset=Background.objects.all(), allow_null=True, required=False
@@ -82,7 +90,9 @@ class EnrolmentCreateSerializer(StrictSerializerMixin, serializers.Serializer[An
     target_date = serializers.DateField(required=False, allow_null=True)
 
 
-class EnrolmentUpdateSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+class EnrolmentUpdateSerializer(
+    SomeChangeMixin, StrictSerializerMixin, serializers.Serializer[Any]
+):
     status = serializers.ChoiceField(choices=Enrolment.Status.choices, required=False)
     target_date = serializers.DateField(required=False, allow_null=True)
 
@@ -128,12 +138,13 @@ class ProgressCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     evidence_url = OptionalURLField(default="")
     occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
-    client_id = serializers.UUIDField(
+    client_id = StrictUUIDField(
         required=False, help_text="Made by the client; the same id never creates two entries."
     )
 
 
 class ProgressBatchSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    checked_per_item = ("entries",)  # each entry gets its own answer
     entries = serializers.ListField(
         child=serializers.DictField(), min_length=1, max_length=100, help_text="1 to 100 entries."
     )
@@ -163,7 +174,12 @@ class SkillClaimSerializer(StrictSerializerMixin, serializers.ModelSerializer[Sk
         extra_kwargs = {"note": {"max_length": 2000}}
 
 
-class SkillClaimUpdateSerializer(SkillClaimSerializer):
+class SkillClaimUpdateSerializer(SomeChangeMixin, SkillClaimSerializer):
+    # Declared again: Meta.read_only_fields does not apply to a field declared on the parent.
+    skill: serializers.SlugRelatedField[Skill] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
     class Meta(SkillClaimSerializer.Meta):
         read_only_fields = ("id", "skill", "created_at", "updated_at")
 
