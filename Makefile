@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test check-reliability lock install install-dev demo clean
+.PHONY: run test check-reliability bench lock install install-dev demo clean
 
 run: install
 	@mkdir -p var
@@ -33,6 +33,11 @@ $(VENV)/.installed-base: requirements/base.lock | $(VENV)/bin/python
 $(VENV)/.installed-dev: requirements/dev.lock | $(VENV)/bin/python
 	$(PIP) install -q --require-hashes --no-deps -r requirements/dev.lock
 	@touch $@ $(VENV)/.installed-base
+
+# Benchmarks against PostgreSQL and Redis with gunicorn on loopback: a table and
+# var/bench/results.json (tests/bench/). BENCH_ARGS="--only B1,B3 --scale 2" passes arguments.
+bench: install-dev
+	@.venv/bin/python -m tests.bench $(BENCH_ARGS)
 
 # Regenerate the lock files after changing pyproject.toml (needs uv: `pip install uv`).
 lock:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.timezone import now
 
 from careers.models import Background, Role, SeniorityLevel, Skill, proficiency_check
 from paths.models import LearningPath, Step
@@ -75,7 +76,8 @@ def validate_timezone(name: str) -> None:
 
 class LearnerProfile(models.Model):
     """One per user, created with it: where the learner comes from, where they are going, and
-    how they want to be reminded. `readiness_stale_at` marks that their scores need a recompute."""
+    how they want to be reminded. `readiness_stale_at` marks that their scores need a recompute;
+    `changed_at` moves whenever anything their dashboard shows changes (its cache key)."""
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
@@ -105,6 +107,7 @@ class LearnerProfile(models.Model):
     quiet_hours_start = models.PositiveSmallIntegerField(null=True, blank=True)
     quiet_hours_end = models.PositiveSmallIntegerField(null=True, blank=True)
     readiness_stale_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=now)
 
     class Meta:
         constraints = [

@@ -55,7 +55,8 @@ class _RecomputeSoon:
 def _inputs_changed(user_id: int) -> None:
     """Mark the learner stale in this transaction, and ask for one recompute once it commits
     (one per learner, however many changes the transaction makes)."""
-    LearnerProfile.objects.filter(user_id=user_id).update(readiness_stale_at=timezone.now())
+    now = timezone.now()
+    LearnerProfile.objects.filter(user_id=user_id).update(readiness_stale_at=now, changed_at=now)
     callback = _RecomputeSoon(user_id)
     pending = transaction.get_connection().run_on_commit
     if not any(func == callback for _, func, _ in pending):
@@ -66,7 +67,8 @@ def learners_mark_stale(*, learners: QuerySet[LearnerProfile] | None = None) -> 
     """After a catalogue change: mark every affected learner (all, by default) stale in one
     statement; the sweep recomputes them in batches."""
     learners = LearnerProfile.objects.all() if learners is None else learners
-    return learners.update(readiness_stale_at=timezone.now())
+    now = timezone.now()
+    return learners.update(readiness_stale_at=now, changed_at=now)
 
 
 # --- Accounts ----------------------------------------------------------------------------
@@ -128,7 +130,8 @@ def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
     for name, value in changes.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "readiness_stale_at"])
-    profile.save(update_fields=list(changes))
+    profile.changed_at = timezone.now()
+    profile.save(update_fields=[*changes, "changed_at"])
     return profile
 
 
@@ -193,10 +196,12 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
     return enrolment
 
 
+@transaction.atomic
 def enrolment_set_target_date(*, enrolment: Enrolment, target_date: date | None) -> Enrolment:
     _check_target_date(enrolment.user, target_date)
     enrolment.target_date = target_date
     enrolment.save(update_fields=["target_date", "updated_at"])
+    LearnerProfile.objects.filter(user_id=enrolment.user_id).update(changed_at=timezone.now())
     return enrolment
 
 
@@ -288,7 +293,9 @@ def progress_log(
 
     entry = ProgressEntry(user_id=enrolment.user_id, client_id=client_id, **wanted)
     entry.occurred_at = wanted.get("occurred_at", now)
-    entry.full_clean(exclude=["user", "enrolment", "step"])
+    # Field checks only: the checks above cover the constraints, and the database enforces
+    # them anyway (validating them here would cost three round trips per entry).
+    entry.full_clean(exclude=["user", "enrolment", "step"], validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()

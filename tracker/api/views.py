@@ -28,6 +28,7 @@ from config.api import Conflict, Pagination
 from tracker import export, selectors, services
 from tracker.api import examples as ex
 from tracker.api import serializers as s
+from tracker.dashboard_cache import dashboard_cached
 from tracker.idempotency import idempotent
 from tracker.models import Enrolment, ProgressEntry, ReadinessScore, SkillClaim, User
 
@@ -146,7 +147,12 @@ class DashboardView(APIView):
         examples=[ex.DASHBOARD],
     )
     def get(self, request: Request) -> Response:
-        return Response(s.DashboardSerializer(selectors.dashboard_get(user=_user(request))).data)
+        user = _user(request)
+        return Response(
+            dashboard_cached(
+                user, lambda: s.DashboardSerializer(selectors.dashboard_get(user=user)).data
+            )
+        )
 
 
 @extend_schema_view(

@@ -1,0 +1,301 @@
+"""B3: SQL queries per request, for every API GET that returns data and every dashboard page,
+for a learner with the demo's history and one with 20 times as much. A count that grows with
+the data is an N+1.
+
+In process: Django's test Client (web pages, `force_login`) and DRF's APIClient (a real JWT
+from allauth's app login), counting with CaptureQueriesContext. Each request is made once
+unmeasured first (warm-up), and the cache is cleared before each request so that throttles and
+rate limits never answer instead of the view; every measured response must be 200."""
+
+import re
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from careers.models import Skill
+from paths.models import LearningPath, Step
+from tests.api_clients import login
+from tests.bench.dataset import PASSWORD, learner_with_history
+from tests.bench.harness import Bench, Result
+from tracker.models import (
+    Enrolment,
+    ProgressEntry,
+    ReadinessSnapshot,
+    ReminderDelivery,
+    SkillClaim,
+    User,
+)
+from tracker.recompute import readiness_recompute
+
+ID = "B3"
+WHAT = "SQL queries per request, every API GET and dashboard page"
+TARGET = "equal counts at 20x data (all endpoints)"
+FACTOR = 20
+HOST = "localhost"  # in ALLOWED_HOSTS without the test environment's "testserver"
+LLM_PATH = "llm-engineer-from-backend"
+ML_PATH = "ml-engineer-foundations"
+ROLE = "llm-engineer"
+COMPARE = "ml-engineer,llm-engineer"
+MANY = "page_size=100"  # lists show as much of the data as a page may hold
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+def _clone(
+    entry: ProgressEntry, enrolment: Enrolment, step: Step, back: timedelta
+) -> ProgressEntry:
+    return ProgressEntry(
+        user_id=entry.user_id,
+        enrolment=enrolment,
+        step=step,
+        minutes=entry.minutes,
+        status=entry.status,
+        note=f"Bench copy of entry {entry.pk}.",
+        evidence_url="https://example.com/notes" if entry.status == "completed" else "",
+        occurred_at=entry.occurred_at - back,
+        client_id=uuid4(),
+    )
+
+
+def grow(user: User, factor: int) -> None:
+    """Make the demo history `factor` times as large: the LLM enrolment's four weeks repeated
+    further back, 2 x factor enrolments in all (the extra ones over the five published paths,
+    paused, completed or withdrawn, carrying copies of the ML enrolment's entries), `factor`
+    skill claims (as many as the catalogue has skills), `factor` times the days of readiness
+    history, and `factor` sent reminders. Bulk-created, then readiness is recomputed."""
+    now = timezone.now()
+    llm = Enrolment.objects.select_related("path").get(user=user, path__slug=LLM_PATH)
+    ml = Enrolment.objects.select_related("path").get(user=user, path__slug=ML_PATH)
+    llm_entries = list(llm.entries.select_related("step").order_by("occurred_at", "pk"))
+    ml_entries = list(ml.entries.select_related("step").order_by("occurred_at", "pk"))
+    span = timedelta(days=(now - llm.enrolled_at).days + 1)
+    entries = [
+        _clone(entry, llm, entry.step, span * copy)
+        for copy in range(1, factor)
+        for entry in llm_entries
+    ]
+    Enrolment.objects.filter(pk=llm.pk).update(enrolled_at=llm.enrolled_at - span * (factor - 1))
+
+    paths = list(LearningPath.objects.filter(status=LearningPath.Status.PUBLISHED).order_by("pk"))
+    steps = {
+        path.pk: {step.position: step for step in path.steps.all()}
+        for path in LearningPath.objects.filter(pk__in=[p.pk for p in paths]).prefetch_related(
+            "steps"
+        )
+    }
+    open_paths = {llm.path_id, ml.path_id}
+    extra: list[Enrolment] = []
+    for n in range(2 * (factor - 1)):
+        path = paths[n % len(paths)]
+        enrolled_at = now - timedelta(days=40 + 9 * n)
+        if path.pk not in open_paths:
+            open_paths.add(path.pk)
+            status = Enrolment.Status.PAUSED
+        else:
+            status = (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN)[n % 2]
+        extra.append(
+            Enrolment(
+                user=user,
+                path=path,
+                status=status,
+                enrolled_at=enrolled_at,
+                completed_at=enrolled_at + timedelta(days=30)
+                if status == Enrolment.Status.COMPLETED
+                else None,
+                target_date=(enrolled_at + timedelta(days=60)).date(),
+            )
+        )
+    extra = Enrolment.objects.bulk_create(extra)
+    for copy in range(1, factor):
+        target = extra[2 * (copy - 1)]
+        back = ml_entries[0].occurred_at - target.enrolled_at - timedelta(hours=2)
+        entries.extend(
+            _clone(entry, target, steps[target.path_id][entry.step.position], back)
+            for entry in ml_entries
+        )
+    ProgressEntry.objects.bulk_create(entries)
+
+    claimed = SkillClaim.objects.filter(user=user).values("skill_id")
+    skills = list(Skill.objects.exclude(pk__in=claimed).order_by("pk")[: factor - 1])
+    SkillClaim.objects.bulk_create(
+        SkillClaim(
+            user=user,
+            skill=skill,
+            level=1 + n % 5,
+            evidence_url="https://example.com/evidence",
+            note="Bench claim.",
+        )
+        for n, skill in enumerate(skills)
+    )
+
+    snapshots = list(ReadinessSnapshot.objects.filter(user=user).order_by("day"))
+    days = sorted({s.day for s in snapshots})
+    length = timedelta(days=(days[-1] - days[0]).days + 1)
+    earliest = {(s.role_id, s.level_id): s.score for s in reversed(snapshots)}
+    ReadinessSnapshot.objects.bulk_create(
+        ReadinessSnapshot(
+            user=user,
+            role_id=s.role_id,
+            level_id=s.level_id,
+            day=s.day - length * copy,
+            score=earliest[(s.role_id, s.level_id)],
+        )
+        for copy in range(1, factor)
+        for s in snapshots
+    )
+
+    ReminderDelivery.objects.bulk_create(
+        ReminderDelivery(
+            user=user,
+            kind=ReminderDelivery.Kind.WEEKLY_DIGEST,
+            period_key="{}-W{:02d}".format(*(now - timedelta(weeks=n)).isocalendar()[:2]),
+            status=ReminderDelivery.Status.SENT,
+            claim_token=uuid4(),
+            context={"minutes": 30 * n},
+            attempts=1,
+            claimed_at=now - timedelta(weeks=n),
+            sent_at=now - timedelta(weeks=n),
+        )
+        for n in range(factor)
+    )
+    readiness_recompute(user_id=user.pk)
+
+
+def learner(email: str, factor: int) -> User:
+    user = learner_with_history(email)
+    grow(user, factor)
+    return user
+
+
+def rows(user: User) -> dict[str, int]:
+    return {
+        "enrolments": user.enrolments.count(),
+        "progress_entries": user.progress_entries.count(),
+        "skill_claims": user.skill_claims.count(),
+        "readiness_scores": user.readiness_scores.count(),
+        "readiness_snapshots": user.readiness_snapshots.count(),
+        "reminders": user.reminder_deliveries.count(),
+    }
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def endpoints(user: User) -> dict[str, str]:
+    """Label (the same for both learners) -> URL (with this learner's ids)."""
+    enrolment = Enrolment.objects.get(user=user, path__slug=LLM_PATH, status="active").pk
+    claim = SkillClaim.objects.get(user=user, skill__slug="python-engineering").pk
+    api = {
+        "roles/": "/api/v1/roles/",
+        "roles/{slug}/": f"/api/v1/roles/{ROLE}/",
+        "roles/compare/": f"/api/v1/roles/compare/?roles={COMPARE}",
+        "skills/": "/api/v1/skills/",
+        "backgrounds/": "/api/v1/backgrounds/",
+        "paths/": "/api/v1/paths/",
+        "paths/{slug}/": f"/api/v1/paths/{LLM_PATH}/",
+        "enrolments/": f"/api/v1/enrolments/?{MANY}",
+        "enrolments/{id}/": f"/api/v1/enrolments/{enrolment}/",
+        "progress/": f"/api/v1/progress/?{MANY}",
+        "skill-claims/": f"/api/v1/skill-claims/?{MANY}",
+        "skill-claims/{id}/": f"/api/v1/skill-claims/{claim}/",
+        "readiness/": f"/api/v1/readiness/?{MANY}",
+        "readiness/{role}/": f"/api/v1/readiness/{ROLE}/",
+        "readiness/{role}/history/": f"/api/v1/readiness/{ROLE}/history/",
+        "me/": "/api/v1/me/",
+        "me/export/": "/api/v1/me/export/",
+        "recommendation/": "/api/v1/recommendation/",
+        "dashboard/": "/api/v1/dashboard/",
+    }
+    web = {
+        "dashboard/": "/dashboard/",
+        "enrolments/{id}/": f"/enrolments/{enrolment}/",
+        "readiness/": "/readiness/",
+        "settings/": "/settings/",
+        "settings/export/": "/settings/export/",
+        "roles/": "/roles/",
+        "roles/{slug}/": f"/roles/{ROLE}/",
+        "roles/compare/": f"/roles/compare/?roles={COMPARE}",
+        "paths/": "/paths/",
+        "paths/{slug}/": f"/paths/{LLM_PATH}/",
+    }
+    return {
+        **{f"GET /api/v1/{label}": url for label, url in api.items()},
+        **{f"GET /{label}": url for label, url in web.items()},
+    }
+
+
+def clients(user: User) -> tuple[APIClient, Client]:
+    api = APIClient(HTTP_HOST=HOST)
+    cache.clear()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {login(api, user.email, PASSWORD)['access']}")
+    web = Client(HTTP_HOST=HOST)
+    web.force_login(user)
+    return api, web
+
+
+def measure(client: Client, url: str) -> list[str]:
+    """The SQL of one GET, after an unmeasured one."""
+    captured = []
+    for _ in range(2):
+        cache.clear()  # throttles and rate limits count in the cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (
+            f"{url}: {response.status_code} {response.content[:300]!r}"
+        )
+        captured = [query["sql"] for query in queries.captured_queries]
+    return captured
+
+
+def _shape(sql: str) -> str:
+    """The query with its literals and IN lists folded, so repeats of one query compare."""
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
+    return re.sub(r"\((?:\?, )+\?\)", "(?...)", sql)
+
+
+def repeated(small: list[str], big: list[str]) -> list[str]:
+    """The queries the big learner's request runs more often than the small one's."""
+    a, b = Counter(map(_shape, small)), Counter(map(_shape, big))
+    return [f"{b[q]}x (small {a[q]}x): {q[:300]}" for q in b if b[q] != a[q]] + [
+        f"0x (small {a[q]}x): {q[:300]}" for q in a if q not in b
+    ]
+
+
+def run(bench: Bench) -> Result:
+    small = learner("b3-small@bench.local", bench.scale)
+    big = learner("b3-big@bench.local", FACTOR * bench.scale)
+    urls = {"small": endpoints(small), "big": endpoints(big)}
+    counts: dict[str, dict[str, Any]] = {label: {} for label in urls["small"]}
+    sql: dict[str, dict[str, list[str]]] = {label: {} for label in urls["small"]}
+    for name, user in (("small", small), ("big", big)):
+        api, web = clients(user)
+        for label, url in urls[name].items():
+            client = api if label.startswith("GET /api/") else web
+            sql[label][name] = measure(client, url)
+            counts[label][name] = len(sql[label][name])
+    for label, entry in counts.items():
+        if entry["small"] != entry["big"]:
+            entry["repeated"] = repeated(sql[label]["small"], sql[label]["big"])
+    equal = sum(1 for entry in counts.values() if entry["small"] == entry["big"])
+    details: dict[str, Any] = {**counts, "dataset": {"small": rows(small), "big": rows(big)}}
+    return Result(
+        ID,
+        WHAT,
+        equal,
+        len(counts),
+        equal / len(counts),
+        TARGET,
+        equal == len(counts),
+        unit="endpoints with equal counts",
+        details=details,
+    )
