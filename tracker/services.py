@@ -245,7 +245,6 @@ def _same_entry(entry: ProgressEntry, wanted: dict[str, Any]) -> bool:
     return all(getattr(entry, name) == value for name, value in wanted.items())
 
 
-@transaction.atomic
 def progress_log(
     *,
     enrolment: Enrolment,
@@ -273,14 +272,45 @@ def progress_log(
     }
     if occurred_at is not None:  # a replay that leaves it out means "the same as before"
         wanted["occurred_at"] = _check_occurred_at(occurred_at, now)
-    if client_id is not None:
-        existing = ProgressEntry.objects.filter(user_id=enrolment.user_id, client_id=client_id)
-        if (entry := existing.first()) is not None:
-            if _same_entry(entry, wanted):
-                return ProgressResult(entry=entry, created=False)
-            raise ProgressConflict("This client id was already used for a different entry.")
+    try:
+        return _progress_store(enrolment, step, wanted, client_id, now)
+    except IntegrityError:
+        if client_id is None:
+            raise
+        # A concurrent request with the same client id, on another of the learner's
+        # enrolments, committed first; answer as its replay would.
+        replay = _progress_replay(enrolment.user_id, client_id, wanted)
+        if replay is None:
+            raise
+        return replay
 
+
+def _progress_replay(
+    user_id: int, client_id: uuid.UUID, wanted: dict[str, Any]
+) -> ProgressResult | None:
+    entry = ProgressEntry.objects.filter(user_id=user_id, client_id=client_id).first()
+    if entry is None:
+        return None
+    if not _same_entry(entry, wanted):
+        raise ProgressConflict("This client id was already used for a different entry.")
+    return ProgressResult(entry=entry, created=False)
+
+
+@transaction.atomic
+def _progress_store(
+    enrolment: Enrolment,
+    step: Step,
+    wanted: dict[str, Any],
+    client_id: uuid.UUID | None,
+    now: datetime,
+) -> ProgressResult:
+    # The enrolment's lock serialises its writes, so a replay on the same enrolment is seen
+    # here, before the checks: it answers as the first request did even if the enrolment has
+    # completed since.
     enrolment = Enrolment.objects.select_for_update().select_related("path").get(pk=enrolment.pk)
+    if client_id is not None and (replay := _progress_replay(enrolment.user_id, client_id, wanted)):
+        return replay
+    status = wanted["status"]
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError(f"This enrolment is {enrolment.status}; resume it to log progress.")
     if step.path_id != enrolment.path_id:
@@ -296,16 +326,7 @@ def progress_log(
     # Field checks only: the checks above cover the constraints, and the database enforces
     # them anyway (validating them here would cost three round trips per entry).
     entry.full_clean(exclude=["user", "enrolment", "step"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # A concurrent request with the same client id won; answer as its replay would.
-        entry = ProgressEntry.objects.get(user_id=enrolment.user_id, client_id=client_id)
-        if _same_entry(entry, wanted):
-            return ProgressResult(entry=entry, created=False)
-        raise ProgressConflict("This client id was already used for a different entry.") from None
-
+    entry.save()
     if completing and _completed_step_ids(enrolment) >= set(
         enrolment.path.steps.values_list("pk", flat=True)
     ):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from paths.models import LearningPath
 from tests.factories import PathFactory, SkillFactory, UserFactory, published_path
+from tracker import services
 from tracker.models import Enrolment, LearnerProfile, ProgressEntry, SkillClaim
 from tracker.services import (
     ProgressConflict,
@@ -260,6 +261,32 @@ def test_same_client_id_with_other_content_is_a_conflict(enrolment):
         progress_log(enrolment=enrolment, step=step, minutes=31, client_id=client_id)
 
     assert ProgressEntry.objects.get().minutes == 30
+
+
+def test_a_client_id_race_lost_on_another_enrolment_is_a_conflict(enrolment, monkeypatch):
+    """Two enrolments' locks do not serialise each other: the unique constraint decides."""
+    client_id = uuid.uuid4()
+    second = enrolment_create(user=enrolment.user, path=published_path(steps=1))
+    progress_log(
+        enrolment=enrolment,
+        step=enrolment.path.steps.get(position=1),
+        minutes=5,
+        client_id=client_id,
+    )
+    real_replay = services._progress_replay
+    checks = []
+
+    def not_yet_committed(*args):  # the first check runs before the other request commits
+        checks.append(args)
+        return None if len(checks) == 1 else real_replay(*args)
+
+    monkeypatch.setattr(services, "_progress_replay", not_yet_committed)
+
+    with pytest.raises(ProgressConflict):
+        progress_log(enrolment=second, step=second.path.steps.get(), minutes=5, client_id=client_id)
+
+    assert len(checks) == 2
+    assert ProgressEntry.objects.count() == 1
 
 
 def test_client_ids_are_per_learner(enrolment):
