@@ -19,6 +19,7 @@ Arithmetic is exact (fractions) so that the properties hold without rounding sla
 0 <= score <= 100, more evidence never lowers a score, the same inputs give the same output.
 """
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -108,6 +109,62 @@ def readiness(requirements: Sequence[Requirement], levels: Proficiency) -> Readi
     return Readiness(
         score=sum((line.earned for line in lines), Fraction(0)), breakdown=tuple(lines)
     )
+
+
+# --- The same figures for many learners at once (bulk recomputes) -------------------------------
+# Proficiencies are multiples of 1/SCALE, so scaled by SCALE they are integers, and every
+# figure above is an integer over an integer. Python's int / int is correctly rounded, as is
+# float(Fraction), so these floats are exactly float() of readiness()'s fractions, at a
+# fraction of the cost (no Fraction objects in the loop).
+SCALE = SELF_CLAIM_DISCOUNT.denominator
+
+
+def scaled_proficiency(
+    completed_levels: Mapping[int, int], claimed_levels: Mapping[int, int]
+) -> dict[int, int]:
+    """proficiency() times SCALE, as integers."""
+    skills = set(completed_levels) | set(claimed_levels)
+    return {
+        skill: max(
+            SCALE * completed_levels.get(skill, 0),
+            SELF_CLAIM_DISCOUNT.numerator * claimed_levels.get(skill, 0),
+        )
+        for skill in skills
+    }
+
+
+FloatLine = tuple[Requirement, float, float, float]  # requirement, current, earned, possible
+
+
+class Scorer:
+    """readiness() of one role and level, prepared once, as floats from scaled proficiencies."""
+
+    def __init__(self, requirements: Sequence[Requirement]) -> None:
+        self.requirements = sorted(requirements, key=lambda r: r.skill_id)
+        self.skill_ids = tuple(r.skill_id for r in self.requirements)
+        total = sum(r.weight for r in self.requirements)
+        self.scored = bool(self.requirements) and total > 0
+        # earned_s = 100 w_s min(P_s, SCALE t_s) / (SCALE t_s W): over a common denominator
+        # the score is one integer division.
+        common = math.lcm(*(SCALE * r.target for r in self.requirements)) if self.scored else 1
+        self.denominator = common * total
+        self.lines = [
+            (r, SCALE * r.target, common // (SCALE * r.target), 100 * r.weight / total)
+            for r in self.requirements
+            if self.scored
+        ]
+        self.total = total
+
+    def score(self, scaled: Mapping[int, int]) -> tuple[float | None, list[FloatLine]]:
+        if not self.scored:
+            return None, []
+        numerator, lines = 0, []
+        for requirement, full, factor, possible in self.lines:
+            level = scaled.get(requirement.skill_id, 0)
+            earned = 100 * requirement.weight * min(level, full)
+            numerator += earned * factor
+            lines.append((requirement, level / SCALE, earned / (full * self.total), possible))
+        return numerator / self.denominator, lines
 
 
 def with_step(levels: Proficiency, step: CandidateStep) -> dict[int, Fraction]:

@@ -6,14 +6,14 @@ learners (one score row per learner, role and level goes into one statement).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
@@ -27,6 +27,7 @@ from tracker.models import (
     SkillClaim,
 )
 
+T = TypeVar("T")
 RECOMPUTE_BATCH_SIZE = 500
 # One row per learner, role and level; 10 000 rows of 6 columns stay under PostgreSQL's 65 535
 # parameters per statement, so a batch of 500 learners is one statement up to 20 targets.
@@ -52,6 +53,20 @@ def proficiency_by_user(
 ) -> dict[int, dict[int, Fraction]]:
     """p_s per skill for each learner: completed-step levels (any path, any enrolment) and
     self-claims, combined by readiness.proficiency; only evidence up to `until` if given."""
+    return _evidence_by_user(user_ids, until, readiness.proficiency)
+
+
+def scaled_proficiency_by_user(user_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """The same, times readiness.SCALE, as integers (for readiness.Scorer)."""
+    return _evidence_by_user(user_ids, None, readiness.scaled_proficiency)
+
+
+def _evidence_by_user(
+    user_ids: Iterable[int],
+    until: datetime | None,
+    combine: Callable[[dict[int, int], dict[int, int]], dict[int, T]],
+) -> dict[int, dict[int, T]]:
+    user_ids = list(user_ids)
     completed: dict[int, dict[int, int]] = defaultdict(dict)
     entries = Q(
         step__progress_entries__user_id__in=user_ids,
@@ -72,24 +87,24 @@ def proficiency_by_user(
     claimed: dict[int, dict[int, int]] = defaultdict(dict)
     for user_id, skill_id, level in claims.values_list("user_id", "skill_id", "level"):
         claimed[user_id][skill_id] = level
-    return {
-        user_id: readiness.proficiency(completed[user_id], claimed[user_id]) for user_id in user_ids
-    }
+    return {user_id: combine(completed[user_id], claimed[user_id]) for user_id in user_ids}
 
 
-def breakdown_json(result: readiness.Readiness, skills: dict[int, Skill]) -> list[dict[str, Any]]:
+def breakdown_lines_json(
+    lines: list[readiness.FloatLine], skills: dict[int, Skill]
+) -> list[dict[str, Any]]:
     return [
         {
-            "skill_id": line.skill_id,
-            "skill": skills[line.skill_id].slug,
-            "name": skills[line.skill_id].name,
-            "target": line.target,
-            "weight": line.weight,
-            "current": float(line.current),
-            "earned": float(line.earned),
-            "possible": float(line.possible),
+            "skill_id": r.skill_id,
+            "skill": skills[r.skill_id].slug,
+            "name": skills[r.skill_id].name,
+            "target": r.target,
+            "weight": r.weight,
+            "current": current,
+            "earned": earned,
+            "possible": possible,
         }
-        for line in result.breakdown
+        for r, current, earned, possible in lines
     ]
 
 
@@ -111,21 +126,39 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
     started = timezone.now()
     targets = requirements_by_target()
     skills = Skill.objects.in_bulk({r.skill_id for reqs in targets.values() for r in reqs})
-    levels_by_user = proficiency_by_user(ids)
+    levels_by_user = scaled_proficiency_by_user(ids)
+    # Per target: the scorer, and the results already computed for a combination of levels in
+    # its skills (many learners share one, and then share the score and breakdown objects).
+    scorers = {target: readiness.Scorer(requirements) for target, requirements in targets.items()}
+    seen: dict[tuple[int, int], dict[tuple[int, ...], tuple[float | None, Any]]] = {
+        target: {} for target in targets
+    }
+    # A Value keeps Django off its UNNEST bulk insert for this column: that escapes every
+    # quote of the JSON, in Python, and was the slowest part of the recompute.
+    breakdown_field = ReadinessScore._meta.get_field("breakdown")
+    days = {zone: started.astimezone(ZoneInfo(zone)).date() for zone in set(zones.values())}
 
     scores, snapshots = [], []
     for user_id in ids:
-        day = started.astimezone(ZoneInfo(zones.get(user_id, "UTC"))).date()
-        for (role_id, level_id), requirements in targets.items():
-            result = readiness.readiness(requirements, levels_by_user[user_id])
-            score = None if result.score is None else float(result.score)
+        day = days[zones[user_id]] if user_id in zones else started.astimezone(UTC).date()
+        levels = levels_by_user[user_id]
+        for target, scorer in scorers.items():
+            key = tuple([levels.get(skill_id, 0) for skill_id in scorer.skill_ids])
+            if (done := seen[target].get(key)) is None:
+                score, lines = scorer.score(levels)
+                done = seen[target][key] = (
+                    score,
+                    Value(breakdown_lines_json(lines, skills), output_field=breakdown_field),
+                )
+            score, breakdown = done
+            role_id, level_id = target
             scores.append(
                 ReadinessScore(
                     user_id=user_id,
                     role_id=role_id,
                     level_id=level_id,
                     score=score,
-                    breakdown=breakdown_json(result, skills),
+                    breakdown=breakdown,
                     computed_at=started,
                 )
             )

@@ -13,7 +13,15 @@ import psycopg
 
 from tests.bench.harness import Bench, Result, private_redis, table, write_results
 
-BENCHMARKS = ["b1_dashboard", "b2_progress", "b3_queries", "b4_recompute", "b7_memory"]
+BENCHMARKS = [
+    "b1_dashboard",
+    "b2_progress",
+    "b3_queries",
+    "b4_recompute",
+    "b7_memory",  # on B4's learners, before B5 and B6 add theirs
+    "b5_latency",
+    "b6_reminders",
+]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = f"pathwise_bench_{os.getpid()}"  # one per run: two runs never share one
 

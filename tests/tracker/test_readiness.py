@@ -9,9 +9,11 @@ from tracker.readiness import (
     SELF_CLAIM_DISCOUNT,
     CandidateStep,
     Requirement,
+    Scorer,
     next_best_steps,
     proficiency,
     readiness,
+    scaled_proficiency,
 )
 
 RAG, EVALS, PROMPTS = 1, 2, 3
@@ -116,3 +118,23 @@ def test_same_inputs_give_the_same_output(requirements, completed, claimed):
     second = readiness(list(reversed(requirements)), proficiency(dict(completed), dict(claimed)))
 
     assert first == second
+
+
+@given(requirement_lists, level_maps, level_maps)
+def test_the_bulk_scorer_gives_exactly_the_floats_of_the_exact_arithmetic(
+    requirements, completed, claimed
+):
+    exact = readiness(requirements, proficiency(completed, claimed))
+
+    score, lines = Scorer(requirements).score(scaled_proficiency(completed, claimed))
+
+    assert score == (None if exact.score is None else float(exact.score))
+    by_skill = {line.skill_id: line for line in exact.breakdown}
+    assert len(lines) == len(by_skill)
+    for requirement, current, earned, possible in lines:
+        line = by_skill[requirement.skill_id]
+        assert (current, earned, possible) == (
+            float(line.current),
+            float(line.earned),
+            float(line.possible),
+        )

@@ -1,0 +1,289 @@
+"""B4: the full readiness recompute (`manage.py recompute_readiness`) against one hand-written
+SQL statement that computes and upserts the same rows, at 2 000 and 20 000 learners.
+
+Both write the same thing: every learner x (role, level) ReadinessScore (score, breakdown as
+jsonb, computed_at) and today's ReadinessSnapshot (the SQL through a writable CTE, so it is
+still one statement). They run alternately on the same data, each over rows the other has
+just written (the steady state: every run updates), after a VACUUM that neither is timed for.
+After every run the stored scores are compared with the previous run's."""
+
+import io
+import json
+import math
+import statistics
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from tests.bench.harness import Bench, Result
+from tracker.models import LearnerProfile, User
+
+ID = "B4"
+WHAT = "full readiness recompute, 2 000 and 20 000 learners"
+TARGET = "<= 2x SQL; 10x data <= 11x time"
+SIZES = (2_000, 20_000)
+ROUNDS = 3
+EMAIL = "b4-{}@bench.local"
+TOLERANCE = 1e-9
+TIMEZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC"]
+
+# --- Data set: built in SQL, a few statements whatever the size -------------------------------
+
+# The learners just added are those with ids above the previous maximum and a b4 address.
+# (Users and profiles go through the ORM, so that model defaults apply; the rest is SQL.)
+# One to three enrolments each, on different published paths.
+ENROLMENTS = """
+INSERT INTO tracker_enrolment (status, enrolled_at, updated_at, path_id, user_id)
+SELECT 'active', now() - interval '60 days', now(), p.id, u.id
+FROM tracker_user u
+CROSS JOIN LATERAL generate_series(0, u.id %% 3) k
+JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
+      FROM paths_learningpath WHERE status = 'published') p ON p.n = (u.id + k) %% p.total
+WHERE u.id > %(after)s AND u.email LIKE 'b4-%%'
+"""
+# Per enrolment, the first `done` steps (0 to all of them, spread by a hash of the id) are
+# started then completed, and the next one is started.
+ENTRIES = """
+INSERT INTO tracker_progressentry (minutes, status, note, evidence_url, occurred_at, created_at,
+                                   enrolment_id, step_id, user_id)
+SELECT 30, st.status, '', '', now() - interval '1 hour' * (s.total - s.rank + 1), now(),
+       e.id, s.id, e.user_id
+FROM tracker_enrolment e
+JOIN tracker_user u ON u.id = e.user_id
+JOIN (SELECT id, path_id, row_number() OVER (PARTITION BY path_id ORDER BY position) AS rank,
+             count(*) OVER (PARTITION BY path_id) AS total FROM paths_step) s
+  ON s.path_id = e.path_id
+CROSS JOIN (VALUES ('started'), ('completed')) st(status)
+WHERE u.id > %(after)s AND u.email LIKE 'b4-%%'
+  AND s.rank <= (e.id * 7919) %% (s.total + 1) + CASE st.status WHEN 'started' THEN 1 ELSE 0 END
+"""
+# Two learners in five claim one to three skills, at levels 1 to 5.
+CLAIMS = """
+INSERT INTO tracker_skillclaim (level, evidence_url, note, created_at, updated_at, skill_id,
+                                user_id)
+SELECT 1 + (u.id + k) %% 5, '', '', now(), now(), s.id, u.id
+FROM tracker_user u
+CROSS JOIN LATERAL generate_series(0, u.id %% 3) k
+JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
+      FROM careers_skill) s ON s.n = (u.id * 3 + k * 7) %% s.total
+WHERE u.id > %(after)s AND u.email LIKE 'b4-%%' AND u.id %% 5 < 2
+"""
+
+
+def learners_ensure(count: int) -> int:
+    """Make sure there are `count` b4 learners (adding the missing ones); returns how many
+    learners (of any kind) now have a profile, i.e. how many the recompute covers."""
+    have = User.objects.filter(email__startswith="b4-").count()
+    with connection.cursor() as cursor:
+        if have < count:
+            after = User.objects.aggregate(last=Max("pk"))["last"] or 0
+            users = User.objects.bulk_create(
+                User(email=EMAIL.format(n), password="!") for n in range(have + 1, count + 1)
+            )
+            LearnerProfile.objects.bulk_create(
+                LearnerProfile(user_id=u.pk, timezone=TIMEZONES[u.pk % len(TIMEZONES)])
+                for u in users
+            )
+            for statement in (ENROLMENTS, ENTRIES, CLAIMS):
+                cursor.execute(statement, {"after": after})
+            cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM tracker_learnerprofile")
+        return int(cursor.fetchone()[0])
+
+
+# --- Baseline: one statement ------------------------------------------------------------------
+
+BASELINE = """
+WITH proficiency AS (  -- p_s: best completed-step level or half the claim
+    SELECT user_id, skill_id, max(level) AS p FROM (
+        SELECT pe.user_id, ss.skill_id, ss.level::numeric AS level
+        FROM tracker_progressentry pe JOIN paths_stepskill ss ON ss.step_id = pe.step_id
+        WHERE pe.status = 'completed'
+        UNION ALL
+        SELECT user_id, skill_id, level * 0.5 FROM tracker_skillclaim
+    ) evidence GROUP BY user_id, skill_id
+),
+requirement AS (
+    SELECT r.*, sum(r.weight) OVER (PARTITION BY r.role_id, r.level_id) AS total,
+           s.slug, s.name
+    FROM careers_rolerequirement r JOIN careers_skill s ON s.id = r.skill_id
+),
+line AS (
+    SELECT lp.user_id, lp.timezone, t.role_id, t.level_id, rq.skill_id, rq.slug, rq.name,
+           rq.target_level, rq.weight,
+           coalesce(p.p, 0) AS current,
+           100.0 * rq.weight / rq.total AS possible,
+           100.0 * rq.weight * least(coalesce(p.p, 0), rq.target_level)
+               / rq.target_level / rq.total AS earned
+    FROM tracker_learnerprofile lp
+    CROSS JOIN (SELECT r.id AS role_id, l.id AS level_id
+                FROM careers_role r CROSS JOIN careers_senioritylevel l) t
+    LEFT JOIN requirement rq ON rq.role_id = t.role_id AND rq.level_id = t.level_id
+    LEFT JOIN proficiency p ON p.user_id = lp.user_id AND p.skill_id = rq.skill_id
+),
+score AS (
+    SELECT user_id, timezone, role_id, level_id, sum(earned)::float8 AS score,
+           coalesce(jsonb_agg(jsonb_build_object(
+               'skill_id', skill_id, 'skill', slug, 'name', name, 'target', target_level,
+               'weight', weight, 'current', current::float8, 'earned', earned::float8,
+               'possible', possible::float8) ORDER BY skill_id)
+               FILTER (WHERE skill_id IS NOT NULL), '[]') AS breakdown
+    FROM line GROUP BY user_id, timezone, role_id, level_id
+),
+snapshot AS (
+    INSERT INTO tracker_readinesssnapshot (user_id, role_id, level_id, day, score)
+    SELECT user_id, role_id, level_id, (now() AT TIME ZONE timezone)::date, score FROM score
+    ON CONFLICT (user_id, role_id, level_id, day) DO UPDATE SET score = EXCLUDED.score
+)
+INSERT INTO tracker_readinessscore (user_id, role_id, level_id, score, breakdown, computed_at)
+SELECT user_id, role_id, level_id, score, breakdown, now() FROM score
+ON CONFLICT (user_id, role_id, level_id) DO UPDATE
+SET score = EXCLUDED.score, breakdown = EXCLUDED.breakdown, computed_at = EXCLUDED.computed_at
+"""
+
+
+def subject() -> None:
+    call_command("recompute_readiness", stdout=io.StringIO())
+
+
+def baseline() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(BASELINE)
+
+
+# --- Checks -----------------------------------------------------------------------------------
+
+
+def _rows_written(since: Any) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM tracker_readinessscore WHERE computed_at >= %s", [since]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _remember() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS b4_previous")
+        cursor.execute(
+            "CREATE TABLE b4_previous AS SELECT user_id, role_id, level_id, score, "
+            "CASE WHEN mod(user_id, 97) = 0 THEN breakdown END AS breakdown "
+            "FROM tracker_readinessscore"
+        )
+
+
+def _breakdowns_match(ours: Any, theirs: Any) -> bool:
+    ours, theirs = json.loads(ours), json.loads(theirs)
+    if len(ours) != len(theirs):
+        return False
+    for a, b in zip(ours, theirs, strict=True):
+        if a.keys() != b.keys():
+            return False
+        for key, value in a.items():
+            if isinstance(value, float) or isinstance(b[key], float):
+                if not math.isclose(value, b[key], rel_tol=0, abs_tol=TOLERANCE):
+                    return False
+            elif value != b[key]:
+                return False
+    return True
+
+
+def _compare(what: str) -> None:
+    """Fail loudly unless the stored rows are those of the previous run (to 1e-9)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.user_id, c.role_id, c.level_id, c.score, p.user_id, p.score
+            FROM tracker_readinessscore c FULL JOIN b4_previous p
+              ON (p.user_id, p.role_id, p.level_id) = (c.user_id, c.role_id, c.level_id)
+            WHERE c.user_id IS NULL OR p.user_id IS NULL
+               OR (c.score IS NULL) <> (p.score IS NULL) OR abs(c.score - p.score) > %s
+            LIMIT 5
+            """,
+            [TOLERANCE],
+        )
+        differ = cursor.fetchall()
+        assert not differ, f"B4: {what} stored different scores, e.g. {differ}"
+        cursor.execute(
+            "SELECT c.user_id, c.role_id, c.level_id, c.breakdown::text, p.breakdown::text "
+            "FROM tracker_readinessscore c JOIN b4_previous p USING (user_id, role_id, level_id) "
+            "WHERE mod(c.user_id, 97) = 0"  # a sample: breakdowns are compared line by line
+        )
+        for user_id, role_id, level_id, ours, theirs in cursor.fetchall():
+            assert _breakdowns_match(ours, theirs), (
+                f"B4: {what} stored a different breakdown for {user_id, role_id, level_id}"
+            )
+
+
+def _vacuum() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tracker_readinessscore, tracker_readinesssnapshot")
+
+
+def _target_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM careers_role) * count(*) FROM careers_senioritylevel"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def measure(learners: int, rounds: int | None = None) -> dict[str, Any]:
+    """Median seconds of subject and baseline over alternating rounds, every run checked."""
+    profiles = learners_ensure(learners)
+    expected = profiles * _target_count()
+    runs = {"subject": subject, "baseline": baseline}
+    times: dict[str, list[float]] = {"subject": [], "baseline": []}
+    baseline()  # untimed: every row exists from here on, so every timed run updates
+    _remember()
+    for _ in range(rounds or ROUNDS):
+        for name, run in runs.items():
+            _vacuum()
+            since = timezone.now()
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+            written = _rows_written(since)
+            assert written == expected, f"B4: {name} wrote {written} of {expected} score rows"
+            _compare(name)
+            _remember()
+    return {
+        "learners": learners,
+        "profiles": profiles,
+        "score_rows": expected,
+        "subject_s": statistics.median(times["subject"]),
+        "baseline_s": statistics.median(times["baseline"]),
+        "subject_runs_s": [round(t, 3) for t in times["subject"]],
+        "baseline_runs_s": [round(t, 3) for t in times["baseline"]],
+    }
+
+
+def run(bench: Bench) -> Result:
+    small, large = (measure(size * bench.scale) for size in SIZES)
+    ratio = large["subject_s"] / large["baseline_s"]
+    scaling = large["subject_s"] / small["subject_s"]
+    details = {
+        "small": small,
+        "large": large,
+        "ratio_to_sql": ratio,
+        "subject_scaling_10x": scaling,
+        "baseline_scaling_10x": large["baseline_s"] / small["baseline_s"],
+        "writes": "both write ReadinessScore (score, breakdown, computed_at) and today's "
+        "ReadinessSnapshot for every learner x role x level; the subject also clears stale "
+        "marks (none are set here)",
+    }
+    return Result(
+        ID,
+        WHAT,
+        large["subject_s"],
+        large["baseline_s"],
+        ratio,
+        TARGET,
+        ratio <= 2 and scaling <= 11,
+        unit="s",
+        details=details,
+    )
