@@ -1,8 +1,6 @@
 """The product's URLs, plus the trivial views the throughput benchmarks compare against: behind
 the same server, middleware, authentication and throttling, but doing no work."""
 
-from typing import Any
-
 from django.urls import path
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,4 +18,4 @@ class TrivialView(APIView):
 
 
 urlpatterns = [path("bench/trivial/", TrivialView.as_view()), *urlpatterns]
-__all__: list[Any] = ["handler400", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
