@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import redis
-from django.test import override_settings
-from rest_framework.test import APIClient
 
 from paths.models import LearningPath, StepSkill
-from tests.api_clients import login
+from tests.api_clients import access_token_minted
 from tests.bench.dataset import PASSWORD, access_token
 from tests.bench.harness import Bench, Result
 from tests.processes import wait_for
@@ -179,13 +177,6 @@ def _one(client: Client, learner: Learner, tally: Tally) -> None:
         learner.pending = False
 
 
-@override_settings(ACCOUNT_RATE_LIMITS=False)  # in this process only: the server keeps its limits
-def _token(email: str) -> str:
-    """A real access token from allauth's app login, in process (the server allows 30 logins
-    a minute from one address)."""
-    return login(APIClient(HTTP_HOST="127.0.0.1"), email, PASSWORD)["access"]
-
-
 def _drained(url: str) -> bool:
     client = redis.Redis.from_url(url)
     return all(client.llen(q) == 0 for q in ("readiness", "celery")) and client.hlen("unacked") == 0
@@ -198,7 +189,7 @@ def run(bench: Bench) -> Result:
     wait_for(lambda: _drained(bench.redis_url), 60, "the set-up recomputes to finish")
     access_token(server.url, learners[0].email)  # the server's own login works
     for learner in learners:  # 300 s tokens, minted now
-        learner.token = _token(learner.email)
+        learner.token = access_token_minted(learner.email, PASSWORD)
 
     client, tally = Client(server.port), Tally()
     total = int(RATE * SECONDS)

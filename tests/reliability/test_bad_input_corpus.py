@@ -609,18 +609,10 @@ def test_app_signup_body_corpus(world: World, case: str) -> None:
 # encoded in a form either; its UTF-8-style bytes (%ED%A0%80, invalid UTF-8) are sent instead
 # and arrive as replacement characters.
 WEB_CASES: dict[str, str] = {
-    "empty-string": "",
+    **{case: value for case, value in CASES.items() if isinstance(value, str)},
     "bool": "true",
     "negative": "-1",
     "huge": str(10**20),
-    "nan-string": "NaN",
-    "infinity-string": "Infinity",
-    "far-past": "0001-01-01T00:00:00Z",
-    "far-future": "9999-12-31T23:59:59Z",
-    "past-date": "0001-01-01",
-    "bad-timezone": "Mars/Olympus",
-    "10k-chars": "x" * 10_000,
-    "nul": "a\x00b",
     "lone-surrogate": "%ED%A0%80",
 }
 WEB_ACCEPTS: dict[str, set[str]] = {

@@ -21,11 +21,9 @@ from typing import Any
 
 import pytest
 from django.db.models import Q
-from django.test import override_settings
-from rest_framework.test import APIClient
 
 from paths.models import LearningPath
-from tests.api_clients import login
+from tests.api_clients import access_token_minted
 from tests.factories import UserFactory
 from tests.markers import postgres_only
 from tests.processes import CeleryProcess, RedisServer, WebServer, wait_for, worker_env
@@ -86,7 +84,7 @@ def make_learners() -> list[dict[str, Any]]:
         learners.append(
             {
                 "user_id": user.pk,
-                "access": access_token(user.email),
+                "access": access_token_minted(user.email),
                 "enrolment": enrolment.pk,
                 "steps": list(path.steps.order_by("position").values_list("pk", flat=True)),
                 "path": path.slug,
@@ -95,12 +93,6 @@ def make_learners() -> list[dict[str, Any]]:
             }
         )
     return learners
-
-
-@override_settings(ACCOUNT_RATE_LIMITS=False)  # in this process only: the server keeps its limits
-def access_token(email: str) -> str:
-    """A real access token (300 s), from allauth's app login, as a mobile client gets one."""
-    return login(APIClient(), email)["access"]
 
 
 def scored(learners: list[dict[str, Any]]) -> bool:
