@@ -3,6 +3,7 @@ fresh var/ folder, a real `celery worker` process, and a task that really runs t
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,30 @@ def test_worker_runs_a_task_on_sqlite_and_the_filesystem_broker(embedded_env, tm
     assert "careers.catalogue_summary" in log
     assert "succeeded" in log
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_demo_learner_and_full_recompute_on_sqlite(embedded_env, tmp_path):
+    """SQLite stores a recompute through the ORM's bulk upserts (PostgreSQL has its own
+    statement): the demo learner's rows are all written, the same twice over."""
+    assert manage(embedded_env, "migrate", "--no-input").returncode == 0
+    assert manage(embedded_env, "load_catalogue").returncode == 0
+    seeded = manage(embedded_env, "demo_accounts")
+    assert seeded.returncode == 0, seeded.stderr
+
+    def scores() -> list[tuple[str, str, float | None]]:
+        with sqlite3.connect(tmp_path / "pathwise.sqlite3") as db:
+            return db.execute(
+                "SELECT r.slug, l.slug, s.score FROM tracker_readinessscore s "
+                "JOIN careers_role r ON r.id = s.role_id "
+                "JOIN careers_senioritylevel l ON l.id = s.level_id "
+                "JOIN tracker_user u ON u.id = s.user_id "
+                "WHERE u.email = 'learner@pathwise.local' ORDER BY r.slug, l.slug"
+            ).fetchall()
+
+    seeded_scores = scores()
+    recomputed = manage(embedded_env, "recompute_readiness")
+    assert recomputed.returncode == 0, recomputed.stderr
+    assert "Recomputed readiness for 2 learners." in recomputed.stdout
+    assert scores() == seeded_scores
+    assert len(seeded_scores) == 3 * 4  # every role at every rung
+    assert any(score and score > 0 for _, _, score in seeded_scores)

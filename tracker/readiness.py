@@ -155,24 +155,29 @@ class Scorer:
         ]
         self.total = total
 
+    def numerator(self, scaled: Mapping[int, int]) -> int:
+        """The score times `denominator`: an exact integer."""
+        return sum(
+            100 * requirement.weight * min(scaled.get(requirement.skill_id, 0), full) * factor
+            for requirement, full, factor, _ in self.lines
+        )
+
     def score(self, scaled: Mapping[int, int]) -> tuple[float | None, list[FloatLine]]:
         if not self.scored:
             return None, []
-        numerator, lines = 0, []
-        for requirement, full, factor, possible in self.lines:
-            level = scaled.get(requirement.skill_id, 0)
-            earned = 100 * requirement.weight * min(level, full)
-            numerator += earned * factor
-            lines.append((requirement, level / SCALE, earned / (full * self.total), possible))
-        return numerator / self.denominator, lines
-
-
-def with_step(levels: Proficiency, step: CandidateStep) -> dict[int, Fraction]:
-    """Proficiency after completing the step."""
-    raised = dict(levels)
-    for skill, level in step.skill_levels.items():
-        raised[skill] = max(raised.get(skill, Fraction(0)), Fraction(level))
-    return raised
+        lines = [
+            (
+                requirement,
+                scaled.get(requirement.skill_id, 0) / SCALE,
+                100
+                * requirement.weight
+                * min(scaled.get(requirement.skill_id, 0), full)
+                / (full * self.total),
+                possible,
+            )
+            for requirement, full, _, possible in self.lines
+        ]
+        return self.numerator(scaled) / self.denominator, lines
 
 
 def next_best_steps(
@@ -182,16 +187,30 @@ def next_best_steps(
     limit: int = 5,
 ) -> list[NextStep]:
     """The candidate steps that add the most readiness per estimated hour, best first; steps
-    that add nothing are left out. Ties go to the larger gain, then the lower step id."""
-    now = readiness(requirements, levels).score
-    if now is None:
+    that add nothing are left out. Ties go to the larger gain, then the lower step id.
+
+    Exact, without a Fraction per skill and step: a gain is a difference of Scorer numerators
+    (integers) over its denominator."""
+    scorer = Scorer(requirements)
+    if not scorer.scored:
         return []
+    scaled = {skill: _scaled(level) for skill, level in levels.items()}
+    now = scorer.numerator(scaled)
     ranked = []
     for step in candidates:
-        after = readiness(requirements, with_step(levels, step)).score
-        gain = (after or now) - now
+        raised = dict(scaled)
+        for skill, level in step.skill_levels.items():
+            raised[skill] = max(raised.get(skill, 0), SCALE * level)
+        gain = scorer.numerator(raised) - now
         if gain > 0:
-            per_hour = gain * 60 / max(step.minutes, 1)
-            ranked.append(NextStep(step_id=step.step_id, gain=gain, gain_per_hour=per_hour))
+            per_hour = Fraction(gain * 60, max(step.minutes, 1) * scorer.denominator)
+            ranked.append(NextStep(step.step_id, Fraction(gain, scorer.denominator), per_hour))
     ranked.sort(key=lambda s: (-s.gain_per_hour, -s.gain, s.step_id))
     return ranked[:limit]
+
+
+def _scaled(level: Fraction) -> int:
+    scaled = level * SCALE
+    if scaled.denominator != 1:
+        raise ValueError(f"A proficiency is a multiple of 1/{SCALE}, not {level}.")
+    return int(scaled)

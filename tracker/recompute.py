@@ -1,8 +1,8 @@
 """Rebuild learners' stored readiness from their source rows (tracker/readiness.py computes).
 
-`readiness_recompute_many` reads a whole batch with set-based queries and writes it with bulk
-upserts: a fixed number of queries per batch, whatever its size. Keep batches to a few hundred
-learners (one score row per learner, role and level goes into one statement).
+`readiness_recompute_many` reads a whole batch with set-based queries and writes it with upserts
+(tracker/score_store.py): a fixed number of queries per batch, whatever its size. Keep batches
+to a few hundred learners (one score row per learner, role and level goes into one statement).
 """
 
 from collections import defaultdict
@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max, Q, Value
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
@@ -26,12 +26,10 @@ from tracker.models import (
     ReadinessSnapshot,
     SkillClaim,
 )
+from tracker.score_store import ROWS_PER_STATEMENT, ScoreRows, score_rows_store
 
 T = TypeVar("T")
 RECOMPUTE_BATCH_SIZE = 500
-# One row per learner, role and level; 10 000 rows of 6 columns stay under PostgreSQL's 65 535
-# parameters per statement, so a batch of 500 learners is one statement up to 20 targets.
-ROWS_PER_STATEMENT = 10_000
 
 
 def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement]]:
@@ -128,17 +126,14 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
     skills = Skill.objects.in_bulk({r.skill_id for reqs in targets.values() for r in reqs})
     levels_by_user = scaled_proficiency_by_user(ids)
     # Per target: the scorer, and the results already computed for a combination of levels in
-    # its skills (many learners share one, and then share the score and breakdown objects).
+    # its skills (many learners share one, and then share the score and the stored breakdown).
     scorers = {target: readiness.Scorer(requirements) for target, requirements in targets.items()}
-    seen: dict[tuple[int, int], dict[tuple[int, ...], tuple[float | None, Any]]] = {
+    seen: dict[tuple[int, int], dict[tuple[int, ...], tuple[float | None, int]]] = {
         target: {} for target in targets
     }
-    # A Value keeps Django off its UNNEST bulk insert for this column: that escapes every
-    # quote of the JSON, in Python, and was the slowest part of the recompute.
-    breakdown_field = ReadinessScore._meta.get_field("breakdown")
     days = {zone: started.astimezone(ZoneInfo(zone)).date() for zone in set(zones.values())}
 
-    scores, snapshots = [], []
+    rows = ScoreRows(computed_at=started)
     for user_id in ids:
         day = days[zones[user_id]] if user_id in zones else started.astimezone(UTC).date()
         levels = levels_by_user[user_id]
@@ -148,39 +143,10 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
                 score, lines = scorer.score(levels)
                 done = seen[target][key] = (
                     score,
-                    Value(breakdown_lines_json(lines, skills), output_field=breakdown_field),
+                    rows.add_breakdown(breakdown_lines_json(lines, skills)),
                 )
-            score, breakdown = done
-            role_id, level_id = target
-            scores.append(
-                ReadinessScore(
-                    user_id=user_id,
-                    role_id=role_id,
-                    level_id=level_id,
-                    score=score,
-                    breakdown=breakdown,
-                    computed_at=started,
-                )
-            )
-            snapshots.append(
-                ReadinessSnapshot(
-                    user_id=user_id, role_id=role_id, level_id=level_id, day=day, score=score
-                )
-            )
-    ReadinessScore.objects.bulk_create(
-        scores,
-        update_conflicts=True,
-        unique_fields=["user", "role", "level"],
-        update_fields=["score", "breakdown", "computed_at"],
-        batch_size=ROWS_PER_STATEMENT,
-    )
-    ReadinessSnapshot.objects.bulk_create(
-        snapshots,
-        update_conflicts=True,
-        unique_fields=["user", "role", "level", "day"],
-        update_fields=["score"],
-        batch_size=ROWS_PER_STATEMENT,
-    )
+            rows.add(user_id, *target, day, *done)
+    score_rows_store(rows)
     LearnerProfile.objects.filter(user_id__in=ids, readiness_stale_at__lte=started).update(
         readiness_stale_at=None
     )

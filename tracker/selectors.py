@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from careers.models import Role, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
-from paths.models import LearningPath, Step
+from paths.models import LearningPath, Step, StepSkill
 from tracker import pace, readiness, streaks
 from tracker.models import (
     Enrolment,
@@ -91,25 +91,24 @@ def next_best_steps(
         for line in score.breakdown
     ]
     levels = {line["skill_id"]: Fraction(line["current"]) for line in score.breakdown}
-    steps = {
-        step.pk: step
-        for step in Step.objects.filter(path__status=LearningPath.Status.PUBLISHED)
-        .exclude(pk__in=done)
-        .select_related("path")
-        .prefetch_related("step_skills")
-    }
+    # Ranking needs only numbers: read them as tuples, and load the few chosen steps after.
+    skill_levels: dict[int, dict[int, int]] = defaultdict(dict)
+    minutes: dict[int, int] = {}
+    for step_id, step_minutes, skill_id, level in (
+        StepSkill.objects.filter(step__path__status=LearningPath.Status.PUBLISHED)
+        .exclude(step_id__in=done)
+        .values_list("step_id", "step__estimated_minutes", "skill_id", "level")
+        .order_by()
+    ):
+        skill_levels[step_id][skill_id] = level
+        minutes[step_id] = step_minutes
     candidates = [
-        readiness.CandidateStep(
-            step.pk,
-            step.estimated_minutes,
-            {link.skill_id: link.level for link in step.step_skills.all()},
-        )
-        for step in steps.values()
+        readiness.CandidateStep(step_id, minutes[step_id], levels_of_step)
+        for step_id, levels_of_step in skill_levels.items()
     ]
-    return [
-        NextStep(steps[best.step_id], float(best.gain), float(best.gain_per_hour))
-        for best in readiness.next_best_steps(requirements, levels, candidates, limit)
-    ]
+    best = readiness.next_best_steps(requirements, levels, candidates, limit)
+    steps = Step.objects.select_related("path").in_bulk([b.step_id for b in best])
+    return [NextStep(steps[b.step_id], float(b.gain), float(b.gain_per_hour)) for b in best]
 
 
 # --- Dashboard ----------------------------------------------------------------------------

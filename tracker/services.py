@@ -38,6 +38,10 @@ class ProgressConflict(Exception):
     """The client id was already used for a different entry."""
 
 
+class EnrolmentNotFound(Exception):
+    """The learner has no enrolment with this id (or it is someone else's)."""
+
+
 @dataclass(frozen=True)
 class ProgressResult:
     entry: ProgressEntry
@@ -277,8 +281,8 @@ def progress_log(
     except IntegrityError:
         if client_id is None:
             raise
-        # A concurrent request with the same client id, on another of the learner's
-        # enrolments, committed first; answer as its replay would.
+        # The client id is taken: by this entry sent again, or by a concurrent request with
+        # it that committed first. Answer as a replay.
         replay = _progress_replay(enrolment.user_id, client_id, wanted)
         if replay is None:
             raise
@@ -296,6 +300,30 @@ def _progress_replay(
     return ProgressResult(entry=entry, created=False)
 
 
+def _enrolment_locked(enrolment: Enrolment) -> Enrolment:
+    """The enrolment read again under its row lock, if it is its learner's: the API passes a
+    reference (id and learner) that nothing has read yet."""
+    try:
+        return (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("path")
+            .get(pk=enrolment.pk, user_id=enrolment.user_id)
+        )
+    except Enrolment.DoesNotExist:
+        raise EnrolmentNotFound(f"You have no enrolment {enrolment.pk}.") from None
+
+
+def _check_loggable(enrolment: Enrolment, step: Step, status: str) -> None:
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(f"This enrolment is {enrolment.status}; resume it to log progress.")
+    if step.path_id != enrolment.path_id:
+        raise ValidationError({"step": "This step is not part of the enrolment's path."})
+    if status not in ProgressEntry.Status.values:
+        raise ValidationError({"status": "Status must be started or completed."})
+    if status == ProgressEntry.Status.COMPLETED and enrolment.path.sequential:
+        _check_prerequisites(enrolment, step)
+
+
 @transaction.atomic
 def _progress_store(
     enrolment: Enrolment,
@@ -304,22 +332,17 @@ def _progress_store(
     client_id: uuid.UUID | None,
     now: datetime,
 ) -> ProgressResult:
-    # The enrolment's lock serialises its writes, so a replay on the same enrolment is seen
-    # here, before the checks: it answers as the first request did even if the enrolment has
-    # completed since.
-    enrolment = Enrolment.objects.select_for_update().select_related("path").get(pk=enrolment.pk)
-    if client_id is not None and (replay := _progress_replay(enrolment.user_id, client_id, wanted)):
-        return replay
-    status = wanted["status"]
-    if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError(f"This enrolment is {enrolment.status}; resume it to log progress.")
-    if step.path_id != enrolment.path_id:
-        raise ValidationError({"step": "This step is not part of the enrolment's path."})
-    if status not in ProgressEntry.Status.values:
-        raise ValidationError({"status": "Status must be started or completed."})
-    completing = status == ProgressEntry.Status.COMPLETED
-    if completing and enrolment.path.sequential:
-        _check_prerequisites(enrolment, step)
+    enrolment = _enrolment_locked(enrolment)
+    # A replay is found by the unique client id when the entry is inserted (progress_log); one
+    # the checks refuse is looked up here, and answers as the first request did even if the
+    # enrolment has completed since. The lock serialises the enrolment's writes.
+    try:
+        _check_loggable(enrolment, step, wanted["status"])
+    except ValidationError:
+        if client_id and (replay := _progress_replay(enrolment.user_id, client_id, wanted)):
+            return replay
+        raise
+    completing = wanted["status"] == ProgressEntry.Status.COMPLETED
 
     entry = ProgressEntry(user_id=enrolment.user_id, client_id=client_id, **wanted)
     entry.occurred_at = wanted.get("occurred_at", now)

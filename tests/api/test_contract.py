@@ -1,6 +1,9 @@
 """The rest of the contract: query counts that do not grow with the data, ETags, pagination,
 throttling, account deletion and export."""
 
+import re
+from uuid import uuid4
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +74,36 @@ def test_query_counts_do_not_grow_with_the_data(client_for, catalogue):
             assert response.status_code == 200, (url, response.content)
             counts.append(len(queries))
         assert counts[0] == counts[1], (url, counts)
+
+
+def test_logging_progress_takes_six_statements(client_for, owner):
+    """The token's session and user, the step, the enrolment under its lock (refusing one that
+    is not the learner's), the entry, the stale mark: nothing read twice."""
+    path = published_path(steps=1)
+    enrolment = enrolment_create(user=owner, path=path)
+    client = client_for(owner)
+    body = {"enrolment": enrolment.pk, "step": path.steps.get().pk, "minutes": 20}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/progress/", {**body, "client_id": str(uuid4())}, format="json"
+        )
+
+    assert response.status_code == 201, response.content
+    statements = [
+        re.findall(r'^(\w+) .*?"(\w+)"', q["sql"], re.DOTALL)[0]  # verb, first table
+        for q in queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    assert statements == [
+        ("SELECT", "django_session"),
+        ("SELECT", "tracker_user"),
+        ("SELECT", "paths_step"),
+        ("SELECT", "tracker_enrolment"),
+        ("INSERT", "tracker_progressentry"),
+        ("UPDATE", "tracker_learnerprofile"),
+    ]
+    assert ProgressEntry.objects.filter(enrolment=enrolment, minutes=20).count() == 1
 
 
 def test_catalogue_reads_answer_304_to_a_matching_etag(api, catalogue):

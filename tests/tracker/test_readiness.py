@@ -138,3 +138,38 @@ def test_the_bulk_scorer_gives_exactly_the_floats_of_the_exact_arithmetic(
             float(line.earned),
             float(line.possible),
         )
+
+
+candidate_lists = st.lists(
+    st.builds(
+        CandidateStep,
+        step_id=st.integers(1, 1000),
+        minutes=st.integers(0, 600),
+        skill_levels=st.dictionaries(skill_ids, st.integers(1, 5), max_size=3),
+    ),
+    max_size=12,
+    unique_by=lambda c: c.step_id,
+)
+
+
+@given(requirement_lists, level_maps, level_maps, candidate_lists)
+def test_next_best_steps_gain_exactly_what_the_score_of_each_step_adds(
+    requirements, completed, claimed, candidates
+):
+    """Ranked with integer numerators; each gain is the exact difference of two scores."""
+    levels = proficiency(completed, claimed)
+    now = readiness(requirements, levels).score
+
+    ranked = next_best_steps(requirements, levels, candidates, limit=len(candidates))
+
+    expected = []
+    for step in candidates:
+        raised = dict(levels)
+        for skill, level in step.skill_levels.items():
+            raised[skill] = max(raised.get(skill, Fraction(0)), Fraction(level))
+        after = readiness(requirements, raised).score
+        if now is not None and after is not None and after > now:
+            gain = after - now
+            expected.append((step.step_id, gain, gain * 60 / max(step.minutes, 1)))
+    expected.sort(key=lambda e: (-e[2], -e[1], e[0]))
+    assert [(s.step_id, s.gain, s.gain_per_hour) for s in ranked] == expected

@@ -18,7 +18,8 @@ from tests.factories import (
     UserFactory,
     published_path,
 )
-from tests.markers import bulk_query_counts
+from tests.markers import bulk_query_counts, postgres_only
+from tracker import score_store
 from tracker.models import LearnerProfile, ReadinessScore, ReadinessSnapshot
 from tracker.recompute import readiness_recompute, readiness_recompute_many
 from tracker.services import enrolment_create, progress_log, skill_claim_set
@@ -166,3 +167,39 @@ def test_batch_recompute_uses_the_same_queries_for_10_and_500_learners(target):
 
     assert len(small_run) == len(large_run)
     assert ReadinessScore.objects.filter(role=role, level=level, score=75.0).count() == 500
+
+
+def stored_rows() -> tuple[list[tuple], list[tuple]]:
+    scores = ReadinessScore.objects.order_by("user", "role", "level").values_list(
+        "user", "role", "level", "score", "breakdown"
+    )
+    snapshots = ReadinessSnapshot.objects.order_by("user", "role", "level").values_list(
+        "user", "role", "level", "day", "score"
+    )
+    return list(scores), list(snapshots)
+
+
+@postgres_only("the one-statement writer is PostgreSQL's; elsewhere the ORM's is the only one")
+def test_the_one_statement_writer_stores_what_the_orm_writer_stores(monkeypatch, target):
+    role, level, empty_level, rag, evals = target
+    path = published_path(steps=0)
+    step = StepFactory.create(path=path, position=1)
+    StepSkillFactory.create(step=step, skill=rag, level=4)
+    ids = learners_with_progress(2, path, step)  # two learners sharing one breakdown
+    claimant, newcomer = UserFactory.create(), UserFactory.create()
+    skill_claim_set(user=claimant, skill=evals, level=3)
+    ids += [claimant.pk, newcomer.pk]
+    LearnerProfile.objects.filter(user=claimant).update(timezone="Pacific/Kiritimati")
+
+    readiness_recompute_many(user_ids=ids)
+    one_statement = stored_rows()
+    ReadinessScore.objects.all().delete()
+    ReadinessSnapshot.objects.all().delete()
+    monkeypatch.setattr(score_store, "_store_in_one_statement", score_store._store_with_the_orm)
+    readiness_recompute_many(user_ids=ids)
+
+    assert stored_rows() == one_statement
+    scores = {tuple(row[:3]): row[3] for row in one_statement[0]}
+    assert [scores[(user, role.pk, level.pk)] for user in ids] == [75.0, 75.0, 18.75, 0.0]
+    assert [scores[(user, role.pk, empty_level.pk)] for user in ids] == [None] * 4
+    assert len(one_statement[1]) == len(one_statement[0]) > 8

@@ -236,6 +236,8 @@ def _log(request: Request, data: Any) -> tuple[ProgressEntry, bool]:
         result = services.progress_log(**serializer.validated_data)
     except services.ProgressConflict as error:
         raise Conflict(str(error)) from error
+    except services.EnrolmentNotFound as error:  # input that names nothing: 400, as for a field
+        raise ValidationError({"enrolment": [str(error)]}) from error
     return result.entry, result.created
 
 
