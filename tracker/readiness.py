@@ -165,19 +165,13 @@ class Scorer:
     def score(self, scaled: Mapping[int, int]) -> tuple[float | None, list[FloatLine]]:
         if not self.scored:
             return None, []
-        lines = [
-            (
-                requirement,
-                scaled.get(requirement.skill_id, 0) / SCALE,
-                100
-                * requirement.weight
-                * min(scaled.get(requirement.skill_id, 0), full)
-                / (full * self.total),
-                possible,
-            )
-            for requirement, full, _, possible in self.lines
-        ]
-        return self.numerator(scaled) / self.denominator, lines
+        numerator, lines = 0, []
+        for requirement, full, factor, possible in self.lines:
+            level = scaled.get(requirement.skill_id, 0)
+            earned = 100 * requirement.weight * min(level, full)
+            numerator += earned * factor
+            lines.append((requirement, level / SCALE, earned / (full * self.total), possible))
+        return numerator / self.denominator, lines
 
 
 def next_best_steps(

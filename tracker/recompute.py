@@ -26,10 +26,12 @@ from tracker.models import (
     ReadinessSnapshot,
     SkillClaim,
 )
-from tracker.score_store import ROWS_PER_STATEMENT, ScoreRows, score_rows_store
+from tracker.score_store import ScoreRows, score_rows_store
 
 T = TypeVar("T")
 RECOMPUTE_BATCH_SIZE = 500
+# 10 000 snapshot rows of 5 columns stay under PostgreSQL's 65 535 parameters per statement.
+ROWS_PER_STATEMENT = 10_000
 
 
 def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement]]:

@@ -16,9 +16,6 @@ from django.db import connection
 
 from tracker.models import ReadinessScore, ReadinessSnapshot
 
-# The ORM path: 10 000 rows of 6 columns stay under PostgreSQL's 65 535 parameters per statement.
-ROWS_PER_STATEMENT = 10_000
-
 
 @dataclass
 class ScoreRows:
@@ -58,8 +55,8 @@ def score_rows_store(rows: ScoreRows) -> None:
 _UPSERT = """
 WITH batch AS (
     SELECT r.user_id, r.role_id, r.level_id, r.day, r.score, b.lines
-    FROM unnest(%(user_id)s::int[], %(role_id)s::int[], %(level_id)s::int[], %(day)s::date[],
-                %(score)s::float8[], %(breakdown)s::int[])
+    FROM unnest(%(user_id)s::bigint[], %(role_id)s::bigint[], %(level_id)s::bigint[],
+                %(day)s::date[], %(score)s::float8[], %(breakdown)s::int[])
          AS r(user_id, role_id, level_id, day, score, breakdown)
     JOIN jsonb_array_elements(%(breakdowns)s::jsonb) WITH ORDINALITY AS b(lines, n)
       ON b.n = r.breakdown + 1
@@ -118,7 +115,6 @@ def _store_with_the_orm(rows: ScoreRows) -> None:
         update_conflicts=True,
         unique_fields=["user", "role", "level"],
         update_fields=["score", "breakdown", "computed_at"],
-        batch_size=ROWS_PER_STATEMENT,
     )
     ReadinessSnapshot.objects.bulk_create(
         [
@@ -130,5 +126,4 @@ def _store_with_the_orm(rows: ScoreRows) -> None:
         update_conflicts=True,
         unique_fields=["user", "role", "level", "day"],
         update_fields=["score"],
-        batch_size=ROWS_PER_STATEMENT,
     )
