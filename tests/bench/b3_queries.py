@@ -1,14 +1,18 @@
-"""B3: SQL queries per request, for every API GET that returns data and every dashboard page,
-for a learner with the demo's history and one with 20 times as much. A count that grows with
-the data is an N+1.
+"""B3: SQL queries per request, for every API endpoint (reads and writes) and every dashboard
+page, for a learner with the demo's history and one with 20 times as much. A count that grows
+with the data is an N+1.
 
 In process: Django's test Client (web pages, `force_login`) and DRF's APIClient (a real JWT
-from allauth's app login), counting with CaptureQueriesContext. Each request is made once
-unmeasured first (warm-up), and the cache is cleared before each request so that throttles and
-rate limits never answer instead of the view; every measured response must be 200."""
+from allauth's app login), counting with CaptureQueriesContext. Each read is made once
+unmeasured first (warm-up); the writes, which change what they write to, are made in order by a
+third learner first (warm-up), then by each measured one. The cache is cleared before each
+request so that throttles and rate limits never answer instead of the view; every measured
+response must have the expected status."""
 
+import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -36,13 +40,14 @@ from tracker.models import (
 from tracker.recompute import readiness_recompute
 
 ID = "B3"
-WHAT = "SQL queries per request, every API GET and dashboard page"
+WHAT = "SQL queries per request, every API endpoint and page"
 TARGET = "equal counts at 20x data (all endpoints)"
 FACTOR = 20
 HOST = "localhost"  # in ALLOWED_HOSTS without the test environment's "testserver"
 LLM_PATH = "llm-engineer-from-backend"
 ML_PATH = "ml-engineer-foundations"
 ROLE = "llm-engineer"
+CLAIMED = "python-engineering"  # the demo learner's skill claim
 COMPARE = "ml-engineer,llm-engineer"
 MANY = "page_size=100"  # lists show as much of the data as a page may hold
 
@@ -233,6 +238,49 @@ def endpoints(user: User) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Write:
+    method: str
+    url: str
+    body: dict[str, Any] | None
+    status: int
+
+
+def writes(user: User) -> dict[str, Write]:
+    """Label -> request, for every API write, in an order each can follow the one before:
+    the ML enrolment is withdrawn before the path is enrolled in again, the skill claim is
+    changed and deleted before it is made again, and the account is deleted last."""
+    llm = Enrolment.objects.get(user=user, path__slug=LLM_PATH, status="active")
+    ml = Enrolment.objects.get(user=user, path__slug=ML_PATH, status="active")
+    claim = SkillClaim.objects.get(user=user, skill__slug=CLAIMED).pk
+    first_step = llm.path.steps.order_by("position")[0].pk
+
+    def entry() -> dict[str, Any]:
+        return {"enrolment": llm.pk, "step": first_step, "minutes": 5, "client_id": str(uuid4())}
+
+    return {
+        "POST /api/v1/progress/": Write("POST", "/api/v1/progress/", entry(), 201),
+        "POST /api/v1/progress/batch/": Write(
+            "POST", "/api/v1/progress/batch/", {"entries": [entry(), entry()]}, 200
+        ),
+        "PATCH /api/v1/enrolments/{id}/": Write(
+            "PATCH", f"/api/v1/enrolments/{ml.pk}/", {"status": "withdrawn"}, 200
+        ),
+        "POST /api/v1/enrolments/": Write("POST", "/api/v1/enrolments/", {"path": ML_PATH}, 201),
+        "PATCH /api/v1/me/": Write("PATCH", "/api/v1/me/", {"weekly_goal_minutes": 300}, 200),
+        "PATCH /api/v1/skill-claims/{id}/": Write(
+            "PATCH", f"/api/v1/skill-claims/{claim}/", {"level": 3}, 200
+        ),
+        "DELETE /api/v1/skill-claims/{id}/": Write(
+            "DELETE", f"/api/v1/skill-claims/{claim}/", None, 204
+        ),
+        "POST /api/v1/skill-claims/": Write(
+            "POST", "/api/v1/skill-claims/", {"skill": CLAIMED, "level": 4}, 201
+        ),
+        "DELETE /api/v1/me/": Write("DELETE", "/api/v1/me/", {"password": PASSWORD}, 204),
+    }
+
+
 def clients(user: User) -> tuple[APIClient, Client]:
     api = APIClient(HTTP_HOST=HOST)
     cache.clear()
@@ -256,6 +304,25 @@ def measure(client: Client, url: str) -> list[str]:
     return captured
 
 
+def measure_writes(client: APIClient, requests: dict[str, Write]) -> dict[str, list[str]]:
+    """The SQL of each write, made once, in order."""
+    captured = {}
+    for label, write in requests.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.generic(
+                write.method,
+                write.url,
+                json.dumps(write.body) if write.body is not None else "",
+                content_type="application/json",
+            )
+        assert response.status_code == write.status, (
+            f"{label}: {response.status_code} {response.content[:300]!r}"
+        )
+        captured[label] = [query["sql"] for query in queries.captured_queries]
+    return captured
+
+
 def _shape(sql: str) -> str:
     """The query with its literals and IN lists folded, so repeats of one query compare."""
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
@@ -274,20 +341,28 @@ def repeated(small: list[str], big: list[str]) -> list[str]:
 def run(bench: Bench) -> Result:
     small = learner("b3-small@bench.local", bench.scale)
     big = learner("b3-big@bench.local", FACTOR * bench.scale)
+    warm = learner("b3-warm@bench.local", bench.scale)
+    dataset = {"small": rows(small), "big": rows(big)}
     urls = {"small": endpoints(small), "big": endpoints(big)}
-    counts: dict[str, dict[str, Any]] = {label: {} for label in urls["small"]}
     sql: dict[str, dict[str, list[str]]] = {label: {} for label in urls["small"]}
     for name, user in (("small", small), ("big", big)):
         api, web = clients(user)
         for label, url in urls[name].items():
             client = api if label.startswith("GET /api/") else web
             sql[label][name] = measure(client, url)
-            counts[label][name] = len(sql[label][name])
+    measure_writes(clients(warm)[0], writes(warm))
+    for name, user in (("small", small), ("big", big)):
+        for label, captured in measure_writes(clients(user)[0], writes(user)).items():
+            sql.setdefault(label, {})[name] = captured
+    counts: dict[str, dict[str, Any]] = {
+        label: {name: len(queries) for name, queries in by_learner.items()}
+        for label, by_learner in sql.items()
+    }
     for label, entry in counts.items():
         if entry["small"] != entry["big"]:
             entry["repeated"] = repeated(sql[label]["small"], sql[label]["big"])
     equal = sum(1 for entry in counts.values() if entry["small"] == entry["big"])
-    details: dict[str, Any] = {**counts, "dataset": {"small": rows(small), "big": rows(big)}}
+    details: dict[str, Any] = {**counts, "dataset": dataset}
     return Result(
         ID,
         WHAT,
