@@ -1,8 +1,8 @@
 """Rebuild learners' stored readiness from their source rows (tracker/readiness.py computes).
 
 `readiness_recompute_many` reads a whole batch with set-based queries and writes it with upserts
-(tracker/score_store.py): a fixed number of queries per batch, whatever its size. Keep batches
-to a few hundred learners (one score row per learner, role and level goes into one statement).
+(tracker/score_store.py): a fixed number of queries per batch, whatever its size (on PostgreSQL;
+SQLite's bulk writes split at its parameter limit). Keep batches to a few hundred learners.
 """
 
 from collections import defaultdict

@@ -90,7 +90,11 @@ def next_best_steps(
         readiness.Requirement(line["skill_id"], line["target"], line["weight"])
         for line in score.breakdown
     ]
-    levels = {line["skill_id"]: Fraction(line["current"]) for line in score.breakdown}
+    # Stored as floats; proficiencies are multiples of 1/SCALE, which this recovers exactly.
+    levels = {
+        line["skill_id"]: Fraction(line["current"]).limit_denominator(readiness.SCALE)
+        for line in score.breakdown
+    }
     # Ranking needs only numbers: read them as tuples, and load the few chosen steps after.
     skill_levels: dict[int, dict[int, int]] = defaultdict(dict)
     minutes: dict[int, int] = {}
@@ -108,7 +112,11 @@ def next_best_steps(
     ]
     best = readiness.next_best_steps(requirements, levels, candidates, limit)
     steps = Step.objects.select_related("path").in_bulk([b.step_id for b in best])
-    return [NextStep(steps[b.step_id], float(b.gain), float(b.gain_per_hour)) for b in best]
+    return [  # a step deleted since the first query is left out
+        NextStep(steps[b.step_id], float(b.gain), float(b.gain_per_hour))
+        for b in best
+        if b.step_id in steps
+    ]
 
 
 # --- Dashboard ----------------------------------------------------------------------------

@@ -282,7 +282,7 @@ def progress_log(
         if client_id is None:
             raise
         # The client id is taken: by this entry sent again, or by a concurrent request with
-        # it that committed first. Answer as a replay.
+        # it that committed first. Answer as a replay (a conflict if the content differs).
         replay = _progress_replay(enrolment.user_id, client_id, wanted)
         if replay is None:
             raise
@@ -304,7 +304,7 @@ def _enrolment_locked(enrolment: Enrolment) -> Enrolment:
     """The enrolment read again under its row lock, if it is its learner's: the API passes a
     reference (id and learner) that nothing has read yet."""
     try:
-        return (
+        return (  # its row only: locking the path's too would serialise every learner on it
             Enrolment.objects.select_for_update(of=("self",))
             .select_related("path")
             .get(pk=enrolment.pk, user_id=enrolment.user_id)
@@ -339,8 +339,9 @@ def _progress_store(
     try:
         _check_loggable(enrolment, step, wanted["status"])
     except ValidationError:
-        if client_id and (replay := _progress_replay(enrolment.user_id, client_id, wanted)):
-            return replay
+        found = _progress_replay(enrolment.user_id, client_id, wanted) if client_id else None
+        if found is not None:
+            return found
         raise
     completing = wanted["status"] == ProgressEntry.Status.COMPLETED
 

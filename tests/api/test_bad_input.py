@@ -64,6 +64,9 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
         ("step", 999_999),
         ("step", "one"),
         ("enrolment", 999_999),
+        ("enrolment", 10**20),
+        ("enrolment", "one"),
+        ("enrolment", True),
         ("status", "finished"),
         ("note", "x" * 10_000),
         ("note", "nul \x00 inside"),
@@ -257,6 +260,32 @@ def test_concurrent_requests_with_one_key_create_one_entry(client_for):
     assert ProgressEntry.objects.count() == 1
     assert statuses.count(201) >= 1
     assert set(statuses) <= {201, 409}
+
+
+@row_locks
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_client_id_create_one_entry(client_for):
+    """No Idempotency-Key: the unique client id alone makes the retries replays."""
+    learner = UserFactory.create()
+    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
+    clients = [client_for(learner) for _ in range(4)]
+    body = entry(enrolment, client_id=str(uuid.uuid4()))
+    statuses: list[int] = []
+    start = threading.Barrier(len(clients))
+
+    def post(client: APIClient) -> None:
+        start.wait()
+        statuses.append(client.post("/api/v1/progress/", body, format="json").status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert ProgressEntry.objects.count() == 1
+    assert sorted(statuses) == [200, 200, 200, 201]
 
 
 def test_batch_of_more_than_100_is_refused(owner_api, enrolment):

@@ -253,6 +253,31 @@ def test_same_client_id_and_content_returns_the_existing_entry(enrolment):
     assert ProgressEntry.objects.count() == 1
 
 
+def test_a_replay_of_the_entry_that_completed_the_enrolment_is_still_a_replay(enrolment):
+    """The checks refuse new entries on the now completed enrolment; the replay is found
+    anyway, and other content under that client id is still a conflict."""
+    steps, client_id = list(enrolment.path.steps.order_by("position")), uuid.uuid4()
+    for step in steps[:-1]:
+        progress_log(enrolment=enrolment, step=step, minutes=10, status="completed")
+    first = progress_log(
+        enrolment=enrolment, step=steps[-1], minutes=10, status="completed", client_id=client_id
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+    replay = progress_log(
+        enrolment=enrolment, step=steps[-1], minutes=10, status="completed", client_id=client_id
+    )
+    with pytest.raises(ProgressConflict):
+        progress_log(
+            enrolment=enrolment, step=steps[-1], minutes=11, status="completed", client_id=client_id
+        )
+
+    assert not replay.created
+    assert replay.entry.pk == first.entry.pk
+    assert ProgressEntry.objects.count() == len(steps)
+
+
 def test_same_client_id_with_other_content_is_a_conflict(enrolment):
     step, client_id = enrolment.path.steps.get(position=1), uuid.uuid4()
     progress_log(enrolment=enrolment, step=step, minutes=30, client_id=client_id)
