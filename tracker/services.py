@@ -264,7 +264,8 @@ def progress_log(
 
     Idempotent on `client_id`: the same id with the same content returns the existing entry
     (created=False); with other content it raises ProgressConflict. Completing the last step
-    completes the enrolment."""
+    completes the enrolment. `enrolment` may be a reference (its id and learner only): it is
+    read again under its lock, and EnrolmentNotFound raised if it is not that learner's."""
     now = timezone.now()
     wanted: dict[str, Any] = {
         "enrolment_id": enrolment.pk,
