@@ -3,6 +3,7 @@
 import json
 import threading
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -234,20 +235,14 @@ def test_idempotency_keys_are_per_learner(client_for, enrolment):
     assert ProgressEntry.objects.count() == 2
 
 
-@row_locks
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_with_one_key_create_one_entry(client_for):
-    learner = UserFactory.create()
-    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
-    clients = [client_for(learner) for _ in range(4)]
+def posted_at_once(clients: list[APIClient], body: dict, **headers: Any) -> list[int]:
+    """The statuses of one progress POST from each client, all released at the same moment."""
     statuses: list[int] = []
     start = threading.Barrier(len(clients))
 
     def post(client: APIClient) -> None:
         start.wait()
-        response = client.post(
-            "/api/v1/progress/", entry(enrolment), format="json", HTTP_IDEMPOTENCY_KEY="race"
-        )
+        response = client.post("/api/v1/progress/", body, format="json", **headers)
         statuses.append(response.status_code)
         connection.close()
 
@@ -256,6 +251,17 @@ def test_concurrent_requests_with_one_key_create_one_entry(client_for):
         thread.start()
     for thread in threads:
         thread.join()
+    return statuses
+
+
+@row_locks
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_create_one_entry(client_for):
+    learner = UserFactory.create()
+    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
+    clients = [client_for(learner) for _ in range(4)]
+
+    statuses = posted_at_once(clients, entry(enrolment), HTTP_IDEMPOTENCY_KEY="race")
 
     assert ProgressEntry.objects.count() == 1
     assert statuses.count(201) >= 1
@@ -269,20 +275,8 @@ def test_concurrent_requests_with_one_client_id_create_one_entry(client_for):
     learner = UserFactory.create()
     enrolment = enrolment_create(user=learner, path=published_path(steps=1))
     clients = [client_for(learner) for _ in range(4)]
-    body = entry(enrolment, client_id=str(uuid.uuid4()))
-    statuses: list[int] = []
-    start = threading.Barrier(len(clients))
 
-    def post(client: APIClient) -> None:
-        start.wait()
-        statuses.append(client.post("/api/v1/progress/", body, format="json").status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = posted_at_once(clients, entry(enrolment, client_id=str(uuid.uuid4())))
 
     assert ProgressEntry.objects.count() == 1
     assert sorted(statuses) == [200, 200, 200, 201]
