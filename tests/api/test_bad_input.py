@@ -235,6 +235,14 @@ def test_idempotency_keys_are_per_learner(client_for, enrolment):
     assert ProgressEntry.objects.count() == 2
 
 
+@pytest.fixture
+def racers(client_for) -> tuple[Enrolment, list[APIClient]]:
+    """One learner's enrolment and four clients signed in as that learner."""
+    learner = UserFactory.create()
+    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
+    return enrolment, [client_for(learner) for _ in range(4)]
+
+
 def posted_at_once(clients: list[APIClient], body: dict, **headers: Any) -> list[int]:
     """The statuses of one progress POST from each client, all released at the same moment."""
     statuses: list[int] = []
@@ -256,10 +264,8 @@ def posted_at_once(clients: list[APIClient], body: dict, **headers: Any) -> list
 
 @row_locks
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_with_one_key_create_one_entry(client_for):
-    learner = UserFactory.create()
-    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
-    clients = [client_for(learner) for _ in range(4)]
+def test_concurrent_requests_with_one_key_create_one_entry(racers):
+    enrolment, clients = racers
 
     statuses = posted_at_once(clients, entry(enrolment), HTTP_IDEMPOTENCY_KEY="race")
 
@@ -270,11 +276,9 @@ def test_concurrent_requests_with_one_key_create_one_entry(client_for):
 
 @row_locks
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_with_one_client_id_create_one_entry(client_for):
+def test_concurrent_requests_with_one_client_id_create_one_entry(racers):
     """No Idempotency-Key: the unique client id alone makes the retries replays."""
-    learner = UserFactory.create()
-    enrolment = enrolment_create(user=learner, path=published_path(steps=1))
-    clients = [client_for(learner) for _ in range(4)]
+    enrolment, clients = racers
 
     statuses = posted_at_once(clients, entry(enrolment, client_id=str(uuid.uuid4())))
 
