@@ -13,6 +13,7 @@ own progress outweighs the general rule for their background."""
 class BackgroundRule:
     name: str
     role_slug: str
+    role_name: str
     rationale: str
 
 
@@ -26,6 +27,7 @@ class RoleOption:
 @dataclass(frozen=True)
 class Recommendation:
     role_slug: str | None
+    role_name: str | None
     reasons: list[str]
 
 
@@ -37,9 +39,10 @@ def recommend(
     best = max(scored, key=lambda o: (o.readiness, -options.index(o)), default=None)
     if background is None:
         if best is None or not best.readiness:
-            return Recommendation(None, ["Tell us your background to get a recommendation."])
+            return Recommendation(None, None, ["Tell us your background to get a recommendation."])
         return Recommendation(
             best.slug,
+            best.name,
             [
                 f"You are furthest along for {best.name} ({best.readiness:.0f}% ready).",
                 "Tell us your background to weigh in where you come from.",
@@ -57,10 +60,10 @@ def recommend(
     if leads and best is not None:
         reasons.append(
             f"But you are already {best.readiness:.0f}% ready for {best.name}, against "
-            f"{pick_readiness:.0f}% for {pick.name if pick else background.role_slug}: "
+            f"{pick_readiness:.0f}% for {background.role_name}: "
             "your progress points there."
         )
-        return Recommendation(best.slug, reasons)
+        return Recommendation(best.slug, best.name, reasons)
     if pick is not None and pick.readiness is not None:
         reasons.append(f"You are {pick.readiness:.0f}% ready for {pick.name} so far.")
-    return Recommendation(background.role_slug, reasons)
+    return Recommendation(background.role_slug, background.role_name, reasons)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import timezone
 from django.views import defaults
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, parsers, serializers, status
@@ -267,3 +268,18 @@ class OptionalURLField(serializers.URLField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 500)
         super().__init__(**kwargs)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A date and time with its UTC offset ("2026-11-30T18:30:00+00:00" or "...Z"). Without
+    one, the moment is ambiguous (a device's local time or UTC?), so it is refused rather than
+    guessed."""
+
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, e.g. 2026-11-30T18:30:00+00:00 or ...Z."
+    }
+
+    def enforce_timezone(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)

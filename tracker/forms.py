@@ -26,10 +26,36 @@ class ProgressForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["step"]).queryset = steps
 
 
-class TargetDateForm(forms.Form):
+class EnrolmentChangeForm(forms.Form):
+    """The enrolment page's status buttons and target date. A POST may carry both, applied
+    together or not at all; the service checks the status and the date."""
+
+    status = forms.CharField(required=False, max_length=20)
     target_date = forms.DateField(
-        required=False, label="Target date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Target date",
+        # A date input submits and shows ISO dates only: the locale's 01/03/2027 would come
+        # back empty and clear the date.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def changes(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if "target_date" in self.data:
+            changes["target_date"] = self.cleaned_data["target_date"]
+        if self.cleaned_data["status"] or not changes:  # an empty status is refused
+            changes["status"] = self.cleaned_data["status"]
+        return changes
+
+    def error_text(self) -> str:
+        return " ".join(str(message) for messages in self.errors.values() for message in messages)
+
+    def saved_text(self) -> str:
+        changes = self.changes()
+        done = ["Target date saved."] if "target_date" in changes else []
+        if "status" in changes:
+            done.append(f"Enrolment {changes['status']}.")
+        return " ".join(done)
 
 
 class ProfileForm(forms.ModelForm):

@@ -247,7 +247,12 @@ def recommendation_get(*, user: User) -> Recommendation:
     ]
     background = profile.background
     rule = (
-        BackgroundRule(background.name, background.recommended_role.slug, background.rationale)
+        BackgroundRule(
+            background.name,
+            background.recommended_role.slug,
+            background.recommended_role.name,
+            background.rationale,
+        )
         if background
         else None
     )

@@ -27,6 +27,7 @@ from tracker.models import (
     SkillClaim,
     User,
 )
+from tracker.reminders import in_quiet_hours
 from tracker.selectors import learner_today
 from tracker.tasks import recompute_readiness_soon
 
@@ -134,9 +135,28 @@ def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
     for name, value in changes.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "readiness_stale_at"])
+    _check_reminder_hours(profile)
     profile.changed_at = timezone.now()
     profile.save(update_fields=[*changes, "changed_at"])
     return profile
+
+
+def _check_reminder_hours(profile: LearnerProfile) -> None:
+    """Settings under which reminders could never arrive are refused, not saved."""
+    start, end = profile.quiet_hours_start, profile.quiet_hours_end
+    if (start is None) != (end is None):
+        missing = "quiet_hours_end" if end is None else "quiet_hours_start"
+        raise ValidationError({missing: "Give both ends of the quiet hours, or neither."})
+    if start is not None and start == end:
+        raise ValidationError({"quiet_hours_end": "Quiet hours must end at another hour."})
+    if in_quiet_hours(profile.preferred_hour, start, end):
+        raise ValidationError(
+            {
+                "preferred_hour": f"{profile.preferred_hour}:00 is inside your quiet hours "
+                f"({start}:00 to {end}:00), so no reminder would arrive: choose an hour "
+                "outside them."
+            }
+        )
 
 
 # --- Enrolments --------------------------------------------------------------------------
@@ -206,6 +226,26 @@ def enrolment_set_target_date(*, enrolment: Enrolment, target_date: date | None)
     enrolment.target_date = target_date
     enrolment.save(update_fields=["target_date", "updated_at"])
     LearnerProfile.objects.filter(user_id=enrolment.user_id).update(changed_at=timezone.now())
+    return enrolment
+
+
+class _Keep:
+    """The value of an argument that was not given: leave the field as it is."""
+
+
+KEEP = _Keep()
+
+
+@transaction.atomic
+def enrolment_update(
+    *, enrolment: Enrolment, status: str | None = None, target_date: date | _Keep | None = KEEP
+) -> Enrolment:
+    """Change the status and the target date (None clears it) together, all or nothing: a
+    refused change leaves the other one unmade."""
+    if not isinstance(target_date, _Keep):
+        enrolment = enrolment_set_target_date(enrolment=enrolment, target_date=target_date)
+    if status is not None:
+        enrolment = enrolment_set_status(enrolment=enrolment, status=status)
     return enrolment
 
 

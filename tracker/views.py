@@ -21,8 +21,9 @@ from django_htmx.middleware import HtmxDetails
 from careers.models import Role, SeniorityLevel
 from tracker import selectors, services
 from tracker.export import learner_export
-from tracker.forms import DeleteAccountForm, ProfileForm, ProgressForm, TargetDateForm
+from tracker.forms import DeleteAccountForm, EnrolmentChangeForm, ProfileForm, ProgressForm
 from tracker.models import Enrolment, User
+from tracker.password_check import TooManyAttempts, password_confirmed
 from tracker.reminders import Kind, reminder_unsubscribe, unsubscribe_read
 
 
@@ -79,7 +80,7 @@ def _enrolment_page(
     context = {
         "detail": detail,
         "form": form,
-        "target_form": TargetDateForm(initial={"target_date": detail.enrolment.target_date}),
+        "target_form": EnrolmentChangeForm(initial={"target_date": detail.enrolment.target_date}),
     }
     template = "tracker/_steps.html" if request.htmx else "tracker/enrolment.html"
     return render(request, template, context, status=422 if form.errors or refused else 200)
@@ -112,21 +113,15 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrolment_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     owned = _own_enrolment(request, pk)
+    form = EnrolmentChangeForm(request.POST)
     try:
-        if "target_date" in request.POST:
-            form = TargetDateForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError("Enter a valid date.")
-            services.enrolment_set_target_date(
-                enrolment=owned, target_date=form.cleaned_data["target_date"]
-            )
-            messages.success(request, "Target date saved.")
-        else:
-            services.enrolment_set_status(enrolment=owned, status=request.POST.get("status", ""))
-            messages.success(request, f"Enrolment {request.POST.get('status')}.")
+        if not form.is_valid():
+            raise ValidationError(form.error_text())
+        services.enrolment_update(enrolment=owned, **form.changes())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _enrolment_page(request, pk, refused=True)
+    messages.success(request, form.saved_text())
     return redirect("enrolment", pk=pk)
 
 
@@ -182,17 +177,25 @@ def export_download(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
     user = _user(request)
-    if form.is_valid() and user.check_password(form.cleaned_data["password"]):
-        services.user_delete(user=user)
-        logout(request)
-        messages.success(request, "Your account and all its data are deleted.")
-        return redirect("landing")
-    messages.error(request, "The password is not right; nothing was deleted.")
+    status = 422
+    if form.is_valid():
+        try:
+            confirmed = password_confirmed(user=user, password=form.cleaned_data["password"])
+        except TooManyAttempts as error:
+            form.add_error("password", f"{error} Nothing was deleted.")
+            status = 429
+        else:
+            if confirmed:
+                services.user_delete(user=user)
+                logout(request)
+                messages.success(request, "Your account and all its data are deleted.")
+                return redirect("landing")
+            form.add_error("password", "The password is not right; nothing was deleted.")
     return render(
         request,
         "tracker/settings.html",
         {"form": ProfileForm(instance=selectors.profile_get(user=user)), "delete_form": form},
-        status=422,
+        status=status,
     )
 
 

@@ -3,7 +3,10 @@
 from careers.recommend import READINESS_LEAD, BackgroundRule, RoleOption, recommend
 
 SOFTWARE = BackgroundRule(
-    "Software engineering", "llm-engineer", "LLM engineering is the more accessible entry point."
+    "Software engineering",
+    "llm-engineer",
+    "LLM Engineer",
+    "LLM engineering is the more accessible entry point.",
 )
 
 

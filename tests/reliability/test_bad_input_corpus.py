@@ -695,7 +695,7 @@ WEB_FORMS = {
         "/settings/delete/",
         lambda w: {"password": PASSWORD},
         {"password": "password"},
-        None,
+        "delete_form",
         "password",
     ),
 }

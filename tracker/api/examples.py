@@ -103,6 +103,7 @@ RECOMMENDATION = response(
     "From background",
     {
         "role": "llm-engineer",
+        "role_name": "LLM Engineer",
         "reasons": [
             "From software engineering: LLM engineering is the more accessible entry point.",
             "You are 48% ready for LLM Engineer so far.",

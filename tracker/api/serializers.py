@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from careers.models import Background, Role, SeniorityLevel, Skill
 from config.api import (
+    AwareDateTimeField,
     OptionalURLField,
     SomeChangeMixin,
     StrictIntegerField,
@@ -134,7 +135,10 @@ class ProgressCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     evidence_url = OptionalURLField(default="")
-    occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    occurred_at = AwareDateTimeField(
+        required=False,
+        help_text="With its UTC offset (a time without one is refused); defaults to now.",
+    )
     client_id = StrictUUIDField(
         required=False, help_text="Made by the client; the same id never creates two entries."
     )
@@ -240,6 +244,7 @@ class SnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):
 
 class RecommendationSerializer(serializers.Serializer[Any]):
     role = serializers.SlugField(source="role_slug", allow_null=True)
+    role_name = serializers.CharField(allow_null=True, help_text="The role's display name.")
     reasons = serializers.ListField(child=serializers.CharField())
 
 

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,9 +28,11 @@ from config.api import Conflict, Pagination
 from tracker import export, selectors, services
 from tracker.api import examples as ex
 from tracker.api import serializers as s
+from tracker.api.filters import ProgressFilter
 from tracker.dashboard_cache import dashboard_cached
 from tracker.idempotency import idempotent
 from tracker.models import Enrolment, ProgressEntry, ReadinessScore, SkillClaim, User
+from tracker.password_check import TooManyAttempts, password_confirmed
 
 PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457), with field errors.")
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -98,16 +100,23 @@ class MeView(APIView):
     @extend_schema(
         summary="Delete your account",
         description="Deletes the account and all its data, after the password is confirmed. "
-        "Every token of the account stops working at once.",
+        "Every token of the account stops working at once. Wrong passwords count against the "
+        "same limits as failed logins (429 with Retry-After).",
         request=s.PasswordConfirmSerializer,
-        responses={204: None, 400: PROBLEM},
+        responses={204: None, 400: PROBLEM, 429: PROBLEM},
         examples=[ex.DELETE_ACCOUNT],
     )
     def delete(self, request: Request) -> Response:
         serializer = s.PasswordConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = _user(request)
-        if not user.check_password(serializer.validated_data["password"]):
+        try:
+            confirmed = password_confirmed(
+                user=user, password=serializer.validated_data["password"]
+            )
+        except TooManyAttempts as error:
+            raise Throttled(wait=error.retry_after, detail=str(error)) from error
+        if not confirmed:
             raise ValidationError({"password": "The password is not right."})
         services.user_delete(user=user)
         logout(request._request)
@@ -219,13 +228,7 @@ class EnrolmentViewSet(
         enrolment = self.get_object()
         serializer = s.EnrolmentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if "status" in data:
-            enrolment = services.enrolment_set_status(enrolment=enrolment, status=data["status"])
-        if "target_date" in data:
-            enrolment = services.enrolment_set_target_date(
-                enrolment=enrolment, target_date=data["target_date"]
-            )
+        enrolment = services.enrolment_update(enrolment=enrolment, **serializer.validated_data)
         return Response(s.EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
 
@@ -251,7 +254,7 @@ def _log(request: Request, data: Any) -> tuple[ProgressEntry, bool]:
 class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericViewSet[ProgressEntry]):
     model = ProgressEntry
     serializer_class = s.ProgressEntrySerializer
-    filterset_fields = ("enrolment", "step", "status")
+    filterset_class = ProgressFilter
 
     def scoped(self, user: User) -> QuerySet[ProgressEntry]:
         return ProgressEntry.objects.filter(user=user).order_by("-occurred_at", "-pk")
