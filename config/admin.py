@@ -1,5 +1,6 @@
 """The admin site: staff (curators included) reach it only from a session signed in with a
-second factor (allauth MFA), and sign in through allauth's rate-limited login."""
+second factor (allauth MFA), and sign in through allauth's rate-limited login. Delete
+confirmations count learner rows instead of naming them (config/admin_privacy.py)."""
 
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from config.admin_privacy import PrivateDeletes
+
 
 def signed_in_with_second_factor(request: HttpRequest) -> bool:
     if not request.user.is_authenticated:
@@ -23,6 +26,15 @@ def signed_in_with_second_factor(request: HttpRequest) -> bool:
 class PathwiseAdminSite(admin.AdminSite):
     site_header = "Pathwise catalogue"
     site_title = "Pathwise admin"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every ModelAdmin, ours and third-party, lists no learner row before a delete
+        (config/admin_privacy.py); done here so a model registered later is covered too."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, PrivateDeletes):
+            name, attrs = admin_class.__name__, {"__module__": admin_class.__module__}
+            admin_class = type(name, (PrivateDeletes, admin_class), attrs)
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and signed_in_with_second_factor(request)
