@@ -34,6 +34,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite under concurrent writers (web processes and the worker): a deferred transaction that
+# reads, then writes, fails at once with "database is locked" when another writer got there
+# first, since SQLite cannot wait there without a deadlock. IMMEDIATE takes the write lock
+# at BEGIN, where the busy timeout (seconds) queues writers; WAL lets readers run beside the
+# writer. https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 # APPS — https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 INSTALLED_APPS = [
@@ -182,6 +193,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's defaults give runserver's request lines ("django.server") and, under DEBUG,
+    # django.request's "Not Found: /path" lines handlers of their own without the filter: a
+    # path can hold a token (unsubscribe links). Both go through the filtered console instead.
+    # (Django's mail_admins handler goes with them: ADMINS is not set, so it never sent.)
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # CELERY — https://docs.celeryq.dev/en/stable/userguide/configuration.html
@@ -262,7 +281,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pathwise"
 # https://docs.allauth.org/en/latest/headless/configuration.html
 HEADLESS_CLIENTS = ("app",)
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
+HEADLESS_TOKEN_STRATEGY = "tracker.tokens.ReuseDetectingJWTTokenStrategy"  # noqa: S105
 HEADLESS_JWT_ALGORITHM = "RS256"
 HEADLESS_JWT_PRIVATE_KEY = env.str("DJANGO_JWT_PRIVATE_KEY", default="", multiline=True)
 HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_ACCESS_SECONDS", default=300)
