@@ -6,12 +6,19 @@ PIP := $(VENV)/bin/pip
 
 .PHONY: run test check-reliability bench lock install install-dev demo clean
 
+# Development settings, named: the entry points (wsgi, asgi, celery -A config) default to
+# production. supervisord (config/supervisord.conf) runs web, worker and beat and restarts any
+# that dies; Ctrl-C stops all three.
+run: WEB_PORT ?= 8000
+run: RUN_VAR = $(abspath $(or $(PATHWISE_VAR_DIR),var))
+run: RUN_ENV = DJANGO_SETTINGS_MODULE=config.settings.local PATHWISE_VAR_DIR="$(RUN_VAR)" WEB_PORT=$(WEB_PORT)
 run: install
-	@mkdir -p var
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_catalogue
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_accounts
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/honcho start -f Procfile
+	@mkdir -p "$(RUN_VAR)/log"
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py load_catalogue
+	$(RUN_ENV) $(PY) manage.py demo_accounts
+	@echo "Serving http://127.0.0.1:$(WEB_PORT)/ with a worker and beat; logs in $(RUN_VAR)/log/"
+	$(RUN_ENV) exec $(VENV)/bin/supervisord -c config/supervisord.conf
 
 test:
 	@bash tests/run.sh $(PYTEST_ARGS)

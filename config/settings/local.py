@@ -11,6 +11,11 @@ EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Links in those emails point at the port `make run` serves on (WEB_PORT); an explicit
+# PATHWISE_BASE_URL still wins.
+PATHWISE_BASE_URL = env.str(
+    "PATHWISE_BASE_URL", default=f"http://127.0.0.1:{env.int('WEB_PORT', default=8000)}"
+)
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 HEADLESS_JWT_PRIVATE_KEY = env.str(

@@ -26,6 +26,7 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
         DJANGO_ALLOWED_HOSTS="pathwise.example.com",
         DJANGO_JWT_PRIVATE_KEY=key,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # required in production; not connected to here
         PATHWISE_VAR_DIR=str(tmp_path),
     )
 
