@@ -154,6 +154,7 @@ class WebServer:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config=config/gunicorn.py",  # as in production: redacted request lines
                 "config.wsgi",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={workers}",
