@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from careers.models import (
     Background,
+    CatalogueSource,
+    ComparisonAdvice,
     FrequentQuestion,
     Role,
     RoleRequirement,
@@ -15,7 +17,7 @@ from careers.models import (
     Skill,
     Tool,
 )
-from tracker.services import learners_mark_stale
+from careers.signals import requirements_changed
 
 
 class RoleRequirementInline(admin.TabularInline):
@@ -31,20 +33,23 @@ class SalaryBandInline(admin.StackedInline):
 
 
 class MarksLearnersStale(admin.ModelAdmin):
-    """Requirements feed every learner's stored readiness: after a curator changes them, mark
-    every learner stale in one statement and let the sweep recompute."""
+    """Requirements feed every learner's stored readiness: after a curator changes them, say so
+    (`requirements_changed`, in the same transaction); the learner side marks every learner
+    stale in one statement and lets the sweep recompute."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        learners_mark_stale()
+        requirements_changed.send(sender=self.model)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
-        learners_mark_stale()
+        requirements_changed.send(sender=self.model)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        learners_mark_stale()
+        # The delete action, unlike the change and delete pages, runs outside a transaction.
+        with transaction.atomic(using=queryset.db):
+            super().delete_queryset(request, queryset)
+            requirements_changed.send(sender=self.model)
 
 
 @admin.register(Role)
@@ -90,6 +95,18 @@ class RoleRequirementAdmin(MarksLearnersStale):
 class BackgroundAdmin(admin.ModelAdmin):
     list_display = ("name", "recommended_role", "position")
     list_select_related = ("recommended_role",)
+
+
+@admin.register(CatalogueSource)
+class CatalogueSourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "written_on", "revised_on")
+
+
+@admin.register(ComparisonAdvice)
+class ComparisonAdviceAdmin(admin.ModelAdmin):
+    list_display = ("first_role", "second_role", "position", "provenance")
+    list_filter = ("provenance",)
+    list_select_related = ("first_role", "second_role")
 
 
 @admin.register(FrequentQuestion)

@@ -11,6 +11,14 @@ PROFICIENCY_MIN = 1
 PROFICIENCY_MAX = 5
 
 
+class Provenance(models.TextChoices):
+    """Where a piece of the catalogue comes from: the source article, or Pathwise's own model
+    (anything the article does not say: the requirement matrix, level bands, estimates...)."""
+
+    SOURCE = "source", "From the source article"
+    PATHWISE = "pathwise", "Pathwise's own model"
+
+
 def proficiency_check(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": PROFICIENCY_MIN, f"{field}__lte": PROFICIENCY_MAX}),
@@ -40,6 +48,7 @@ class Skill(models.Model):
         SYSTEMS = "systems", "Systems"
         LLM_APPLICATION = "llm_application", "LLM application"
         OPERATIONS = "operations", "Operations"
+        COLLABORATION = "collaboration", "Collaboration and product"
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
@@ -67,6 +76,35 @@ class Tool(models.Model):
         return self.name
 
 
+class CatalogueSource(models.Model):
+    """The text the catalogue is written from, named and dated once (catalogue.toml)."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200, help_text="A truthful description if it has none.")
+    description = models.TextField(help_text="What it is, and what it does not say about itself.")
+    file_name = models.CharField(max_length=200, help_text="The copy Pathwise holds.")
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Empty: the source gives no publication date."
+    )
+    written_on = models.DateField("catalogue written on")
+    revised_on = models.DateField("catalogue last revised on", null=True, blank=True)
+    pathwise_model = models.TextField(
+        "what is Pathwise's own model", blank=True, help_text="Everything the source does not say."
+    )
+
+    class Meta:
+        ordering = ("slug",)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def provenance_field(verbose_name: str) -> models.CharField:
+    return models.CharField(
+        verbose_name, max_length=10, choices=Provenance.choices, default=Provenance.SOURCE
+    )
+
+
 class Role(models.Model):
     class MathDepth(models.TextChoices):
         WORKING = "working", "Working knowledge"
@@ -82,6 +120,23 @@ class Role(models.Model):
     math_depth = models.CharField(max_length=10, choices=MathDepth.choices)
     tools = models.ManyToManyField(Tool, related_name="roles", blank=True, verbose_name="toolchain")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalogue.")
+    source = models.ForeignKey(
+        CatalogueSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="roles"
+    )
+    day_in_the_life_context = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='How the source introduces the list, e.g. "A typical day for an ML engineer at '
+        'a UK tech company might include:".',
+    )
+    day_in_the_life_provenance = provenance_field("day in the life from")
+    toolchain_provenance = provenance_field("toolchain from")
+    math_depth_provenance = provenance_field("maths depth from")
+    model_note = models.TextField(
+        "what the requirement matrix assumes",
+        blank=True,
+        help_text="The requirement matrix is always Pathwise's own model; say what it assumes.",
+    )
 
     class Meta:
         ordering = ("position", "name")
@@ -179,6 +234,35 @@ class FrequentQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class ComparisonAdvice(models.Model):
+    """One item of "Which should you target?" for a pair of roles compared side by side,
+    labelled by where it comes from. The loader stores a pair with its slugs in order."""
+
+    first_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    second_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    provenance = models.CharField(max_length=10, choices=Provenance.choices)
+
+    class Meta:
+        ordering = ("first_role", "second_role", "position")
+        verbose_name_plural = "comparison advice"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("first_role", "second_role", "position"),
+                name="comparison_advice_unique_position",
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_role=F("second_role")),
+                name="comparison_advice_two_roles",
+                violation_error_message="Advice compares two different roles.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_role} vs {self.second_role} #{self.position}"
 
 
 class CatalogueRecord(models.Model):

@@ -1,5 +1,9 @@
 """Which role a learner should target: the source's "Which should you target?" rule for their
-background, weighed against how ready they already are for each role. Pure."""
+background, weighed against how ready they already are for each role. Pure.
+
+A role whose ladder starts above the learner's level is never recommended: AI Architect has only
+senior and staff/principal rungs (the source calls these "senior positions" that the ML and LLM
+paths converge into), so a junior or mid learner is pointed at ML or LLM engineering instead."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +26,9 @@ class RoleOption:
     slug: str
     name: str
     readiness: float | None  # None: no requirements at the level considered
+    entry_rank: int | None = None
+    """Rank of the role's lowest rung with requirements (careers.selectors.role_entry_ranks);
+    None: the role starts at the bottom of the ladder."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +38,27 @@ class Recommendation:
     reasons: list[str]
 
 
+def reachable(options: Sequence[RoleOption], level_rank: int | None) -> list[RoleOption]:
+    """The options whose ladder starts at or below the learner's level. `level_rank` is the rank
+    of the learner's target level; None (no target yet) counts as the lowest rung any option
+    starts at."""
+    if level_rank is None:
+        level_rank = min((o.entry_rank for o in options if o.entry_rank is not None), default=0)
+    return [o for o in options if o.entry_rank is None or o.entry_rank <= level_rank]
+
+
 def recommend(
-    *, background: BackgroundRule | None, options: Sequence[RoleOption]
+    *,
+    background: BackgroundRule | None,
+    options: Sequence[RoleOption],
+    level_rank: int | None = None,
 ) -> Recommendation:
+    """`level_rank`: the rank of the learner's target level, None when they have none (then a
+    role that starts above the first rung, like AI Architect, is never picked)."""
+    above = {o.slug: o for o in options}
+    options = reachable(options, level_rank)
+    for option in options:
+        above.pop(option.slug)
     by_slug = {option.slug: option for option in options}
     scored = [o for o in options if o.readiness is not None]
     best = max(scored, key=lambda o: (o.readiness, -options.index(o)), default=None)
@@ -50,6 +75,13 @@ def recommend(
         )
     reasons = [f"From {background.name.lower()}: {background.rationale}"]
     pick = by_slug.get(background.role_slug)
+    if background.role_slug in above:
+        # the background's role starts above the learner's level: their progress decides
+        reasons.append(f"{background.role_name} starts at a more senior level than yours.")
+        if best is None or not best.readiness:
+            return Recommendation(None, None, reasons)
+        reasons.append(f"You are furthest along for {best.name} ({best.readiness:.0f}% ready).")
+        return Recommendation(best.slug, best.name, reasons)
     pick_readiness = pick.readiness if pick and pick.readiness is not None else 0.0
     leads = (
         best is not None

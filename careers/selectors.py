@@ -1,10 +1,20 @@
 """Reads of the career catalogue."""
 
 from dataclasses import dataclass
+from itertools import combinations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 
-from careers.models import Background, Role, RoleRequirement, SalaryBand, SeniorityLevel, Skill
+from careers.models import (
+    Background,
+    CatalogueSource,
+    ComparisonAdvice,
+    Role,
+    RoleRequirement,
+    SalaryBand,
+    SeniorityLevel,
+    Skill,
+)
 
 
 def catalogue_summary() -> dict[str, int]:
@@ -12,7 +22,41 @@ def catalogue_summary() -> dict[str, int]:
 
 
 def roles_list() -> QuerySet[Role]:
-    return Role.objects.order_by("position", "name")
+    """Roles in catalogue order, with the source they are written from."""
+    return Role.objects.select_related("source").order_by("position", "name")
+
+
+def catalogue_source() -> CatalogueSource | None:
+    """The source the catalogue is written from (there is one today)."""
+    return CatalogueSource.objects.order_by("slug").first()
+
+
+def role_entry_ranks() -> dict[str, int]:
+    """Per role slug, the rank of the lowest rung it has requirements at: 3 (senior) for AI
+    Architect. For careers.recommend (RoleOption.entry_rank)."""
+    return dict(
+        RoleRequirement.objects.values_list("role__slug")
+        .annotate(rank=Min("level__rank"))
+        .order_by()
+    )
+
+
+def comparison_advice(*, roles: list[Role]) -> list[ComparisonAdvice]:
+    """The "Which should you target?" advice for every pair among `roles`, pair by pair in the
+    order the roles are given, each pair's items in order."""
+    pairs = [tuple(sorted(pair, key=lambda role: role.slug)) for pair in combinations(roles, 2)]
+    if not pairs:
+        return []
+    condition = Q()
+    for first, second in pairs:
+        condition |= Q(first_role=first, second_role=second)
+    rows = list(
+        ComparisonAdvice.objects.filter(condition)
+        .select_related("first_role", "second_role")
+        .order_by("position")
+    )
+    order = {(first.pk, second.pk): index for index, (first, second) in enumerate(pairs)}
+    return sorted(rows, key=lambda a: (order[(a.first_role_id, a.second_role_id)], a.position))
 
 
 def roles_with_details() -> QuerySet[Role]:
@@ -45,6 +89,11 @@ class RoleLevel:
     level: SeniorityLevel
     requirements: list[RoleRequirement]
     salary_bands: list[SalaryBand]  # empty: the source gives no figure ("no data")
+
+    @property
+    def offered(self) -> bool:
+        """False: the role has no such rung (AI Architect below senior)."""
+        return bool(self.requirements)
 
 
 def role_matrix(*, role: Role, levels: list[SeniorityLevel]) -> list[RoleLevel]:

@@ -15,8 +15,7 @@ from paths.services import (
     path_steps_save,
     step_skills_set,
 )
-from tracker.selectors import learners_of_path
-from tracker.services import learners_mark_stale
+from paths.signals import path_steps_changed
 
 
 class StepInline(admin.TabularInline):
@@ -88,8 +87,9 @@ class LearningPathAdmin(admin.ModelAdmin):
             )
         path = form.instance
         if path.status == LearningPath.Status.PUBLISHED and formset.has_changed():
-            # Completed steps of this path may now grant other levels.
-            learners_mark_stale(learners=learners_of_path(path=path))
+            # Completed steps of this path may now grant other levels: the learner side marks
+            # its learners stale, in this transaction.
+            path_steps_changed.send(sender=LearningPath, path_id=path.pk)
 
     @admin.action(description="Publish selected paths")
     def publish(self, request: HttpRequest, queryset: QuerySet[LearningPath]) -> None:

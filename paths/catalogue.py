@@ -1,13 +1,18 @@
 """Load the catalogue data files into the database, without overwriting curators' edits.
 
-The files are `careers/data/catalogue.toml` (roles, levels, skills, tools, requirements,
-salaries, backgrounds, FAQ) and `paths/data/learning_paths.toml` (published paths). It lives in
-`paths` because paths is the app that depends on both.
+The files are `careers/data/catalogue.toml` (the source, roles, levels, skills, tools,
+requirements, salaries, backgrounds, advice per pair of roles, FAQ) and
+`paths/data/learning_paths.toml` (published paths). It lives in `paths` because paths is the app
+that depends on both.
 
 For every row it writes, the loader keeps a fingerprint of the values it wrote
 (`CatalogueRecord`). On the next run a row whose values no longer match that fingerprint was
 edited (or deleted) by a curator, and is left alone unless `force` is given. Loading the same
 files twice changes nothing.
+
+A requirement or a step's skill that the files no longer list (AI Architect lost its junior
+and mid rungs; a step stopped teaching a skill) is removed if the loader wrote it and no curator
+has edited it since (or with `force`); rows curators added themselves are never removed.
 """
 
 import hashlib
@@ -26,6 +31,8 @@ from django.utils import timezone
 from careers.models import (
     Background,
     CatalogueRecord,
+    CatalogueSource,
+    ComparisonAdvice,
     FrequentQuestion,
     Role,
     RoleRequirement,
@@ -36,7 +43,7 @@ from careers.models import (
 )
 from paths.models import LearningPath, Step, StepSkill
 from paths.services import path_publication_problems
-from tracker.services import learners_mark_stale
+from paths.signals import catalogue_loaded
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,7 +52,7 @@ DATA_FILES = (
     _ROOT / "careers" / "data" / "catalogue.toml",
     _ROOT / "paths" / "data" / "learning_paths.toml",
 )
-OUTCOMES = ("created", "updated", "unchanged", "kept")
+OUTCOMES = ("created", "updated", "unchanged", "kept", "removed")
 
 
 @dataclass
@@ -89,6 +96,7 @@ class _Loader:
         self.records = {(r.model, r.key): r for r in CatalogueRecord.objects.all()}
         self.new_records: list[CatalogueRecord] = []
         self.changed_records: list[CatalogueRecord] = []
+        self.removed_records: list[int] = []
 
     def sync(
         self,
@@ -158,7 +166,31 @@ class _Loader:
             record.fingerprint, record.loaded_at = fingerprint, timezone.now()
             self.changed_records.append(record)
 
+    def prune(
+        self,
+        model: type[M],
+        rows: Iterable[tuple[str, M]],
+        wanted: set[str],
+        fields: tuple[str, ...],
+    ) -> None:
+        """Delete rows the files no longer list: those the loader wrote (it has their record)
+        and no curator has edited since (their `fields` still match what it wrote), or any of
+        them with `force`. `rows` are (key, row) pairs."""
+        label = model._meta.label_lower
+        for key, obj in rows:
+            record = self.records.get((label, key))
+            if key in wanted or record is None:
+                continue  # still listed, or a curator's own row
+            current = self._state({name: getattr(obj, name) for name in fields}, {})
+            if record.fingerprint != _fingerprint(current) and not self.force:
+                self.report.add(model, "kept")
+                continue
+            obj.delete()
+            self.removed_records.append(record.pk)
+            self.report.add(model, "removed")
+
     def save_records(self) -> None:
+        CatalogueRecord.objects.filter(pk__in=self.removed_records).delete()
         CatalogueRecord.objects.bulk_create(self.new_records)
         CatalogueRecord.objects.bulk_update(self.changed_records, ["fingerprint", "loaded_at"])
 
@@ -178,6 +210,18 @@ def catalogue_load(
     """Load the catalogue; see the module docstring. Raises ValidationError on a bad file."""
     data = data if data is not None else read_catalogue()
     loader = _Loader(force=force)
+    sources = _load_slugged(
+        loader,
+        CatalogueSource,
+        data.get("sources", []),
+        "title",
+        "description",
+        "file_name",
+        "published_on",
+        "written_on",
+        "revised_on",
+        "pathwise_model",
+    )
     levels = _load_slugged(loader, SeniorityLevel, data["levels"], "name", "rank")
     skills = _load_slugged(loader, Skill, data["skills"], "name", "category", "description")
     tools: dict[str, Tool] = {}
@@ -191,7 +235,7 @@ def catalogue_load(
         )
         if tool is not None:
             tools[tool.slug] = tool
-    roles = _load_roles(loader, data["roles"], levels, skills, tools)
+    roles = _load_roles(loader, data["roles"], levels, skills, tools, sources)
     _load_salary_bands(loader, data["salary_bands"], roles, levels)
     for item in data["backgrounds"]:
         loader.sync(
@@ -203,6 +247,7 @@ def catalogue_load(
                 "recommended_role": roles[item["recommended_role"]],
             },
         )
+    _load_comparisons(loader, data.get("comparisons", []), roles)
     for item in data["faqs"]:
         loader.sync(
             FrequentQuestion,
@@ -212,8 +257,10 @@ def catalogue_load(
         )
     _load_paths(loader, data["paths"], roles, levels, skills)
     loader.save_records()
-    if loader.report.total("created") or loader.report.total("updated"):
-        learners_mark_stale()  # requirements or step levels may have changed
+    if any(loader.report.total(outcome) for outcome in ("created", "updated", "removed")):
+        # Requirements or step levels may have changed: the learner side marks every learner
+        # stale, in this transaction.
+        catalogue_loaded.send(sender=LearningPath)
     return loader.report
 
 
@@ -234,46 +281,109 @@ def _load_roles(
     levels: dict[str, SeniorityLevel],
     skills: dict[str, Skill],
     tools: dict[str, Tool],
+    sources: dict[str, CatalogueSource],
 ) -> dict[str, Role]:
     ladder = sorted(levels.values(), key=lambda level: level.rank)
     roles = {}
     for item in items:
+        values = _pick(
+            item,
+            "name",
+            "summary",
+            "stack_position",
+            "day_in_the_life",
+            "day_in_the_life_context",
+            "day_in_the_life_provenance",
+            "toolchain_provenance",
+            "math_depth_provenance",
+            "model_note",
+            "trajectory",
+            "math_depth",
+            "position",
+        )
+        if "source" in item:
+            values["source"] = sources.get(item["source"])
         role = loader.sync(
             Role,
             item["slug"],
             {"slug": item["slug"]},
-            _pick(
-                item,
-                "name",
-                "summary",
-                "stack_position",
-                "day_in_the_life",
-                "trajectory",
-                "math_depth",
-                "position",
-            ),
+            values,
             {"tools": [tools[t] for t in item["tools"] if t in tools]},
         )
         if role is None:
             continue
         roles[role.slug] = role
-        for requirement in item["requirements"]:
-            if len(requirement["targets"]) != len(ladder):
-                raise ValidationError(
-                    f"{role.slug}/{requirement['skill']}: give one target per level "
-                    f"({len(ladder)})."
-                )
-            skill = skills.get(requirement["skill"])
-            if skill is None:
-                continue
-            for level, target in zip(ladder, requirement["targets"], strict=True):
-                loader.sync(
-                    RoleRequirement,
-                    f"{role.slug}/{level.slug}/{skill.slug}",
-                    {"role": role, "level": level, "skill": skill},
-                    {"target_level": target, "weight": requirement["weight"]},
-                )
+        _load_requirements(loader, role, item, ladder, skills)
     return roles
+
+
+def _role_rungs(
+    role: Role, item: Mapping[str, Any], ladder: list[SeniorityLevel]
+) -> list[SeniorityLevel]:
+    """The rungs a role has: `levels` in the file (AI Architect: senior and staff/principal),
+    in ladder order, or the whole ladder."""
+    if "levels" not in item:
+        return ladder
+    by_slug = {level.slug: level for level in ladder}
+    unknown = [slug for slug in item["levels"] if slug not in by_slug]
+    if unknown:
+        raise ValidationError(f"{role.slug}: unknown levels {', '.join(unknown)}.")
+    rungs = [by_slug[slug] for slug in item["levels"]]
+    if rungs != sorted(rungs, key=lambda level: level.rank):
+        raise ValidationError(f"{role.slug}: list its levels in ladder order.")
+    return rungs
+
+
+def _load_requirements(
+    loader: _Loader,
+    role: Role,
+    item: Mapping[str, Any],
+    ladder: list[SeniorityLevel],
+    skills: dict[str, Skill],
+) -> None:
+    rungs = _role_rungs(role, item, ladder)
+    wanted = set()
+    for requirement in item["requirements"]:
+        if len(requirement["targets"]) != len(rungs):
+            raise ValidationError(
+                f"{role.slug}/{requirement['skill']}: give one target per level "
+                f"({len(rungs)}: {', '.join(level.slug for level in rungs)})."
+            )
+        skill = skills.get(requirement["skill"])
+        if skill is None:
+            continue
+        for level, target in zip(rungs, requirement["targets"], strict=True):
+            key = f"{role.slug}/{level.slug}/{skill.slug}"
+            wanted.add(key)
+            loader.sync(
+                RoleRequirement,
+                key,
+                {"role": role, "level": level, "skill": skill},
+                {"target_level": target, "weight": requirement["weight"]},
+            )
+    existing = RoleRequirement.objects.filter(role=role).select_related("level", "skill")
+    loader.prune(
+        RoleRequirement,
+        ((f"{role.slug}/{r.level.slug}/{r.skill.slug}", r) for r in existing),
+        wanted,
+        ("target_level", "weight"),
+    )
+
+
+def _load_comparisons(loader: _Loader, items: list[dict[str, Any]], roles: dict[str, Role]) -> None:
+    """Advice per pair of roles; a pair is stored with its slugs in alphabetical order."""
+    for item in items:
+        first_slug, second_slug = sorted(item["roles"])
+        if first_slug not in roles or second_slug not in roles:
+            continue
+        first, second = roles[first_slug], roles[second_slug]
+        for position, advice in enumerate(item["advice"], start=1):
+            loader.sync(
+                ComparisonAdvice,
+                f"{first_slug}/{second_slug}/{position}",
+                {"first_role": first, "second_role": second, "position": position},
+                _pick(advice, "text", "provenance"),
+            )
 
 
 def _load_salary_bands(
@@ -345,12 +455,23 @@ def _load_steps(
         if step is None:
             continue
         steps[position] = step
+        wanted = set()
         for slug, level in item["skills"].items():
             if slug not in skills:
                 continue
+            wanted.add(f"{path.slug}/{position}/{slug}")
             loader.sync(
                 StepSkill,
                 f"{path.slug}/{position}/{slug}",
                 {"step": step, "skill": skills[slug]},
                 {"level": level},
             )
+        loader.prune(
+            StepSkill,
+            (
+                (f"{path.slug}/{position}/{link.skill.slug}", link)
+                for link in StepSkill.objects.filter(step=step).select_related("skill")
+            ),
+            wanted,
+            ("level",),
+        )

@@ -2,13 +2,13 @@
 
 from collections.abc import Sequence
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
 from paths.models import LearningPath, Step, StepSkill
-from tracker.models import User
 
 # Steps are moved out of the way above this offset while a path is renumbered, so that
 # the unique (path, position) constraint holds at every statement.
@@ -31,15 +31,15 @@ def path_publication_problems(*, path: LearningPath) -> list[str]:
 
 
 @transaction.atomic
-def path_publish(*, path: LearningPath, by: User | None = None) -> LearningPath:
+def path_publish(*, path: LearningPath, by: AbstractBaseUser | None = None) -> LearningPath:
     path = LearningPath.objects.select_for_update().get(pk=path.pk)
     problems = path_publication_problems(path=path)
     if problems:
         raise ValidationError(f'"{path.title}" cannot be published: {"; ".join(problems)}.')
     path.status = LearningPath.Status.PUBLISHED
     path.published_at = path.published_at or timezone.now()
-    if by is not None:
-        path.curated_by = by
+    if by is not None:  # a user of settings.AUTH_USER_MODEL: paths never imports tracker
+        path.curated_by_id = by.pk
     path.save(update_fields=["status", "published_at", "curated_by", "updated_at"])
     return path
 
@@ -60,7 +60,7 @@ def _free_slug(base: str) -> str:
 
 
 @transaction.atomic
-def path_duplicate(*, path: LearningPath, by: User | None = None) -> LearningPath:
+def path_duplicate(*, path: LearningPath, by: AbstractBaseUser | None = None) -> LearningPath:
     """A draft copy of the path with its steps, their skills and prerequisites."""
     steps = list(path.steps.prefetch_related("step_skills", "prerequisites"))
     copy = LearningPath.objects.create(
@@ -71,7 +71,7 @@ def path_duplicate(*, path: LearningPath, by: User | None = None) -> LearningPat
         summary=path.summary,
         sequential=path.sequential,
         status=LearningPath.Status.DRAFT,
-        curated_by=by,
+        curated_by_id=by.pk if by is not None else None,
     )
     new_steps = Step.objects.bulk_create(
         Step(

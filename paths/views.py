@@ -1,16 +1,12 @@
-"""Learning path pages: the published catalogue, and enrolling."""
+"""The published paths' list. A path's own page, which shows what finishing it gives and the
+learner's enrolment, and enrolling, are the learner side's (tracker/views.py)."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from careers.models import Role, SeniorityLevel, Skill
 from paths.api.views import PathFilter
-from paths.selectors import published_paths, published_paths_with_steps
-from tracker.services import enrolment_create
+from paths.selectors import published_paths
 
 
 def paths(request: HttpRequest) -> HttpResponse:
@@ -26,21 +22,3 @@ def paths(request: HttpRequest) -> HttpResponse:
             "skills": Skill.objects.order_by("name"),
         },
     )
-
-
-def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    path = get_object_or_404(published_paths_with_steps(), slug=slug)
-    return render(request, "paths/path.html", {"path": path})
-
-
-@login_required
-@require_POST
-def enrol(request: HttpRequest, slug: str) -> HttpResponse:
-    path = get_object_or_404(published_paths(), slug=slug)
-    try:
-        enrolment = enrolment_create(user=request.user, path=path)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("path", slug=slug)
-    messages.success(request, f"You are enrolled on {path.title}.")
-    return redirect("enrolment", pk=enrolment.pk)

@@ -112,7 +112,7 @@ class StepFactory(factory.django.DjangoModelFactory[Step]):
     path = factory.SubFactory(PathFactory)
     position = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Step {n}")
-    kind = Step.Kind.READ
+    kind = Step.Kind.PROJECT  # proves the level it teaches (a read would be capped at 2)
     resource_url = "https://docs.example.com/"
     estimated_minutes = 30
 

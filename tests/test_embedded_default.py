@@ -59,7 +59,7 @@ def test_worker_runs_a_task_on_sqlite_and_the_filesystem_broker(embedded_env, tm
         log, _ = worker.communicate(timeout=30)
 
     assert answered.returncode == 0, answered.stderr + log
-    assert "Worker answered: roles=3, skills=23" in answered.stdout
+    assert "Worker answered: roles=3, skills=24" in answered.stdout
     assert "filesystem://" in log
     assert "careers.catalogue_summary" in log
     assert "succeeded" in log

@@ -123,27 +123,25 @@ class Plan:
 
 
 def plan_for_demo_learner(api: requests.Session, url: str) -> Plan:
-    """The best next step that the learner can complete now, enrolling on its path if needed."""
+    """A next best step that raises the score on its own (no chain), enrolling if needed;
+    and a step of another enrolment to log as started."""
     enrolments = {
         e["path"]["slug"]: e["id"]
         for e in api.get(f"{url}/api/v1/enrolments/", timeout=30).json()["results"]
         if e["status"] == "active"
     }
     assert enrolments, "the demo learner has no active enrolment"
-    for step in api.get(f"{url}{TARGET}", timeout=30).json()["next_steps"]:
-        slug = step["path"]
-        path = api.get(f"{url}/api/v1/paths/{slug}/", timeout=30).json()
-        prerequisites = next(s for s in path["steps"] if s["id"] == step["step"])["prerequisites"]
-        if path["sequential"] and prerequisites:
-            continue  # it may wait on earlier steps
-        if slug not in enrolments:
-            enrolled = api.post(f"{url}/api/v1/enrolments/", json={"path": slug}, timeout=30)
-            assert enrolled.status_code == 201, enrolled.text
-            enrolments[slug] = enrolled.json()["id"]
-        other = next(o for o in enrolments if o != slug)
-        first = api.get(f"{url}/api/v1/paths/{other}/", timeout=30).json()["steps"][0]["id"]
-        return Plan(complete=(enrolments[slug], step["step"]), started=(enrolments[other], first))
-    raise AssertionError("none of the demo learner's next steps can be completed now")
+    suggestions = api.get(f"{url}{TARGET}", timeout=30).json()["next_steps"]
+    step = next((s for s in suggestions if len(s["chain"]) == 1), None)
+    assert step is not None, suggestions
+    enrolment = step["enrolment"]
+    if enrolment is None:
+        enrolled = api.post(f"{url}/api/v1/enrolments/", json={"path": step["path"]}, timeout=30)
+        assert enrolled.status_code == 201, enrolled.text
+        enrolment = enrolments[step["path"]] = enrolled.json()["id"]
+    other = next(o for o in enrolments if o != step["path"])
+    first = api.get(f"{url}/api/v1/paths/{other}/", timeout=30).json()["steps"][0]["id"]
+    return Plan(complete=(enrolment, step["step"]), started=(enrolments[other], first))
 
 
 def healthy(url: str) -> bool:

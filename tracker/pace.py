@@ -1,23 +1,11 @@
-"""Pace: how fast a learner is going, and whether each enrolment will finish on time. Pure."""
+"""Projection: when an enrolment will finish at a given pace, and whether that is on time. Pure.
 
-from collections.abc import Mapping
+The pace itself (minutes a week, over which window) is measured in `tracker/activity.py`; this
+module only projects it forward."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
-
-PACE_WINDOW_WEEKS = 4
-
-
-def window_start(today: date) -> date:
-    """First day of the pace window (the last four weeks, today included)."""
-    return today - timedelta(days=7 * PACE_WINDOW_WEEKS - 1)
-
-
-def minutes_per_week(minutes_by_day: Mapping[date, int], today: date) -> float:
-    """Average minutes per week over the last four weeks, today included."""
-    start = window_start(today)
-    total = sum(m for day, m in minutes_by_day.items() if start <= day <= today)
-    return total / PACE_WINDOW_WEEKS
 
 
 @dataclass(frozen=True)
@@ -35,7 +23,8 @@ class EnrolmentPace:
 def enrolment_pace(
     *, remaining_minutes: int, recent_minutes_per_week: float, target_date: date | None, today: date
 ) -> EnrolmentPace:
-    """Project the finish date at the recent pace of this enrolment."""
+    """Project the finish date at the recent pace of this enrolment: the remaining minutes at
+    `recent_minutes_per_week / 7` a day, rounded up to whole days after today."""
     if remaining_minutes <= 0:
         return EnrolmentPace(0, recent_minutes_per_week, today, True if target_date else None)
     if recent_minutes_per_week <= 0:
@@ -44,3 +33,10 @@ def enrolment_pace(
     finish = today + timedelta(days=days)
     on_track = None if target_date is None else finish <= target_date
     return EnrolmentPace(remaining_minutes, recent_minutes_per_week, finish, on_track)
+
+
+def needed_minutes_per_week(*, remaining_minutes: int, target_date: date, today: date) -> float:
+    """Minutes a week that would finish the remaining minutes by the target date (counted as at
+    least one day away)."""
+    days_left = max((target_date - today).days, 1)
+    return remaining_minutes * 7 / days_left

@@ -2,9 +2,13 @@
 place the score is computed. No ORM here: callers pass plain values in.
 
 Proficiency p_s of a skill s, in [0, 5]:
-    the highest level granted by a completed step that teaches s, or the learner's own claim
+    the highest level proven by a completed step that teaches s, or the learner's own claim
     counted at SELF_CLAIM_DISCOUNT of its level, whichever is higher. Skills are credited across
     every path and role: completing RAG once counts everywhere.
+
+    A step proves at most what its kind can show (KIND_CEILING): reading or watching (read,
+    course) up to 2, practice (exercise) up to 3, a project or an assessment up to the step's
+    own level. proven_level(kind, level) = min(level, KIND_CEILING[kind]).
 
 Readiness for role R at level L, with requirements (t_s target, w_s weight):
     readiness = 100 * sum(w_s * min(p_s, t_s) / t_s) / sum(w_s)
@@ -13,7 +17,9 @@ The breakdown lists, per required skill, the target, the current level, the poin
 the points possible; the earned points add up to the score. A role and level with no
 requirements has no score (None), not 0 or 100.
 
-Next best steps: unfinished steps ranked by the readiness they would add per estimated hour.
+Next best steps: units of work ranked by the readiness they would add per estimated hour. A
+unit is a step the learner can log now, or a step together with the prerequisites it still
+waits on (its chain, done first, counted in the time and the gain).
 
 Arithmetic is exact (fractions) so that the properties hold without rounding slack:
 0 <= score <= 100, more evidence never lowers a score, the same inputs give the same output.
@@ -30,6 +36,23 @@ people new to a field tend to rate themselves higher than a practical test would
 still rewards honest claims while keeping completed steps the way to full readiness."""
 
 Proficiency = Mapping[int, Fraction]
+
+KIND_CEILING: Mapping[str, int] = {
+    "read": 2,
+    "course": 2,
+    "exercise": 3,
+    "project": 5,
+    "assessment": 5,
+}
+"""The highest level a completed step of each kind proves (Pathwise's model). Reading about
+RAG shows awareness and working knowledge (2, "Working"), not the ability to build it; practice
+on a set exercise shows 3 ("Practitioner"); only a project or an assessment shows the step's
+own level, up to 5."""
+
+
+def proven_level(kind: str, level: int) -> int:
+    """The level a completed step of this kind proves for a skill it teaches at `level`."""
+    return min(level, KIND_CEILING[kind])
 
 
 @dataclass(frozen=True)
@@ -62,8 +85,13 @@ class Readiness:
 @dataclass(frozen=True)
 class CandidateStep:
     step_id: int
-    minutes: int
-    skill_levels: Mapping[int, int]
+    minutes: int  # the whole unit's: the chain's and the step's
+    skill_levels: Mapping[int, int]  # the levels the unit proves
+    chain: tuple[int, ...] = ()  # steps to complete first, in order
+
+    @property
+    def first_step_id(self) -> int:
+        return self.chain[0] if self.chain else self.step_id
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,15 @@ class NextStep:
     step_id: int
     gain: Fraction
     gain_per_hour: Fraction
+    chain: tuple[int, ...] = ()
+
+
+def proven_levels(taught: Iterable[tuple[str, int, int]]) -> dict[int, int]:
+    """The level completing all these steps proves per skill, from (kind, skill, level)."""
+    proven: dict[int, int] = {}
+    for kind, skill, level in taught:
+        proven[skill] = max(proven.get(skill, 0), proven_level(kind, level))
+    return proven
 
 
 def proficiency(
@@ -181,7 +218,8 @@ def next_best_steps(
     limit: int = 5,
 ) -> list[NextStep]:
     """The candidate steps that add the most readiness per estimated hour, best first; steps
-    that add nothing are left out. Ties go to the larger gain, then the lower step id.
+    that add nothing are left out. Ties go to the larger gain, then the lower step id. Of
+    units that start with the same step, only the best is kept.
 
     Exact, without a Fraction per skill and step: a gain is a difference of Scorer numerators
     (integers) over its denominator."""
@@ -198,9 +236,19 @@ def next_best_steps(
         gain = scorer.numerator(raised) - now
         if gain > 0:
             per_hour = Fraction(gain * 60, max(step.minutes, 1) * scorer.denominator)
-            ranked.append(NextStep(step.step_id, Fraction(gain, scorer.denominator), per_hour))
-    ranked.sort(key=lambda s: (-s.gain_per_hour, -s.gain, s.step_id))
-    return ranked[:limit]
+            ranked.append(
+                (
+                    step.first_step_id,
+                    NextStep(
+                        step.step_id, Fraction(gain, scorer.denominator), per_hour, step.chain
+                    ),
+                )
+            )
+    ranked.sort(key=lambda pair: (-pair[1].gain_per_hour, -pair[1].gain, pair[1].step_id))
+    best: dict[int, NextStep] = {}
+    for first, suggestion in ranked:
+        best.setdefault(first, suggestion)
+    return list(best.values())[:limit]
 
 
 def _scaled(level: Fraction) -> int:

@@ -51,8 +51,9 @@ def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement
 def proficiency_by_user(
     user_ids: Iterable[int], until: datetime | None = None
 ) -> dict[int, dict[int, Fraction]]:
-    """p_s per skill for each learner: completed-step levels (any path, any enrolment) and
-    self-claims, combined by readiness.proficiency; only evidence up to `until` if given."""
+    """p_s per skill for each learner: the levels completed steps prove (any path, any
+    enrolment, capped by their kind) and self-claims, combined by readiness.proficiency; only
+    evidence up to `until` if given."""
     return _evidence_by_user(user_ids, until, readiness.proficiency)
 
 
@@ -76,14 +77,16 @@ def _evidence_by_user(
     if until is not None:
         entries &= Q(step__progress_entries__occurred_at__lte=until)
         claims = claims.filter(created_at__lte=until)
-    rows = (
+    rows = (  # per kind of step: each kind proves a skill up to its own ceiling
         StepSkill.objects.filter(entries)
-        .values_list("step__progress_entries__user_id", "skill_id")
+        .values_list("step__progress_entries__user_id", "skill_id", "step__kind")
         .annotate(top=Max("level"))
         .order_by()
     )
-    for user_id, skill_id, level in rows:
-        completed[user_id][skill_id] = level
+    for user_id, skill_id, kind, level in rows:
+        proven = readiness.proven_level(kind, level)
+        if proven > completed[user_id].get(skill_id, 0):
+            completed[user_id][skill_id] = proven
     claimed: dict[int, dict[int, int]] = defaultdict(dict)
     for user_id, skill_id, level in claims.values_list("user_id", "skill_id", "level"):
         claimed[user_id][skill_id] = level
@@ -157,6 +160,30 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
 
 def readiness_recompute(*, user_id: int) -> datetime:
     return readiness_recompute_many(user_ids=[user_id])
+
+
+def readiness_score_compute(*, user_id: int, role: Role, level: SeniorityLevel) -> ReadinessScore:
+    """One role and level for one learner, computed now and not stored: what the next
+    recompute will store. For a learner whose scores are not stored yet (a new learner, a
+    new target), so that readiness exists from the first minute."""
+    requirements = [
+        readiness.Requirement(skill_id, target, weight)
+        for skill_id, target, weight in RoleRequirement.objects.filter(
+            role=role, level=level
+        ).values_list("skill_id", "target_level", "weight")
+    ]
+    skills = Skill.objects.in_bulk({r.skill_id for r in requirements})
+    score, lines = readiness.Scorer(requirements).score(
+        scaled_proficiency_by_user([user_id])[user_id]
+    )
+    return ReadinessScore(
+        user_id=user_id,
+        role=role,
+        level=level,
+        score=score,
+        breakdown=breakdown_lines_json(lines, skills),
+        computed_at=timezone.now(),
+    )
 
 
 @transaction.atomic

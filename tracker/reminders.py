@@ -28,17 +28,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from paths.models import Step
-from tracker import pace, streaks
+from tracker import activity, pace, streaks
 from tracker.models import (
     Enrolment,
     LearnerProfile,
-    ProgressEntry,
     ReadinessScore,
     ReadinessSnapshot,
     ReminderDelivery,
@@ -57,6 +55,7 @@ DIGEST_WEEKDAY = 0  # Monday
 SEND_BATCH_SIZE = 100
 MAX_SEND_ATTEMPTS = 3
 UNSUBSCRIBE_SALT = "tracker.reminders.unsubscribe"
+STREAK_HISTORY_DAYS = 400  # the digest's streak looks this far back
 
 
 # --- When -------------------------------------------------------------------------------------
@@ -174,51 +173,27 @@ def _ignored(sent: list[datetime], since: datetime | None) -> int:
 
 
 def _enrolment_paces(user_ids: list[int], now: datetime) -> dict[int, list[dict[str, Any]]]:
-    """Per learner, active enrolments with a target date and their projected finish."""
+    """Per learner, active enrolments with a target date that are behind it, with the figures
+    the dashboard shows for them (tracker/activity.py measures both)."""
     enrolments = list(
         Enrolment.objects.filter(
             user_id__in=user_ids, status=Enrolment.Status.ACTIVE, target_date__isnull=False
         ).select_related("path", "user__profile")
     )
-    minutes_by_step = dict(
-        Step.objects.filter(path_id__in={e.path_id for e in enrolments}).values_list(
-            "pk", "estimated_minutes"
-        )
-    )
-    steps_by_path: dict[int, set[int]] = defaultdict(set)
-    for step_id, path_id in Step.objects.filter(pk__in=minutes_by_step).values_list(
-        "pk", "path_id"
-    ):
-        steps_by_path[path_id].add(step_id)
-    done: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, step_id in ProgressEntry.objects.filter(
-        enrolment__in=enrolments, status=ProgressEntry.Status.COMPLETED
-    ).values_list("enrolment_id", "step_id"):
-        done[enrolment_id].add(step_id)
-    since = now - timedelta(weeks=pace.PACE_WINDOW_WEEKS)
-    recent = dict(
-        ProgressEntry.objects.filter(enrolment__in=enrolments, occurred_at__gte=since)
-        .values_list("enrolment_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
+    clocks = {e.user_id: activity.LearnerClock.at(now, e.user.profile.timezone) for e in enrolments}
+    figures = activity.enrolment_figures(enrolments=enrolments, clocks=clocks)
     result: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for enrolment in enrolments:
         target_date = enrolment.target_date
         if target_date is None:  # excluded by the query; narrows the type
             continue
-        today = now.astimezone(ZoneInfo(enrolment.user.profile.timezone)).date()
-        remaining = sum(
-            minutes_by_step[s] for s in steps_by_path[enrolment.path_id] - done[enrolment.pk]
-        )
-        projected = pace.enrolment_pace(
-            remaining_minutes=remaining,
-            recent_minutes_per_week=recent.get(enrolment.pk, 0) / pace.PACE_WINDOW_WEEKS,
-            target_date=target_date,
-            today=today,
-        )
+        projected, window = figures[enrolment.pk].pace, figures[enrolment.pk].window
         if projected.on_track is False:
-            days_left = max((target_date - today).days, 1)
+            needed = pace.needed_minutes_per_week(
+                remaining_minutes=projected.remaining_minutes,
+                target_date=target_date,
+                today=clocks[enrolment.user_id].today,
+            )
             result[enrolment.user_id].append(
                 {
                     "path": enrolment.path.title,
@@ -228,8 +203,10 @@ def _enrolment_paces(user_ids: list[int], now: datetime) -> dict[int, list[dict[
                         if projected.projected_finish
                         else None
                     ),
-                    "needed_minutes_per_week": round(remaining * 7 / days_left),
+                    "needed_minutes_per_week": round(needed),
                     "minutes_per_week": round(projected.minutes_per_week),
+                    "pace_days": window.days,
+                    "pace_full_window": window.days == activity.WINDOW_DAYS,
                 }
             )
     return result
@@ -237,12 +214,12 @@ def _enrolment_paces(user_ids: list[int], now: datetime) -> dict[int, list[dict[
 
 def _digests(candidates: list[Candidate], now: datetime) -> dict[int, dict[str, Any]]:
     """Minutes this week, readiness change for the target, and the current streak."""
-    user_ids = [c.profile.user_id for c in candidates]
-    entries: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for user_id, at, minutes in ProgressEntry.objects.filter(
-        user_id__in=user_ids, occurred_at__gte=now - timedelta(days=400)
-    ).values_list("user_id", "occurred_at", "minutes"):
-        entries[user_id].append((at, minutes))
+    by_day = activity.minutes_by_day_for(
+        clocks={
+            c.profile.user_id: activity.LearnerClock.at(now, c.profile.timezone) for c in candidates
+        },
+        days=STREAK_HISTORY_DAYS,
+    )
     targets = Q(pk__in=[])
     for c in candidates:
         if c.profile.target_role_id and c.profile.target_level_id:
@@ -265,14 +242,13 @@ def _digests(candidates: list[Candidate], now: datetime) -> dict[int, dict[str, 
                 earlier[snapshot.user_id] = snapshot.score
     digests = {}
     for c in candidates:
-        zone = ZoneInfo(c.profile.timezone)
-        by_day: dict[date, int] = defaultdict(int)
-        for at, minutes in entries[c.profile.user_id]:
-            by_day[at.astimezone(zone).date()] += minutes
-        week = [c.local_day - timedelta(days=n) for n in range(1, 8)]
+        days = by_day[c.profile.user_id]
         digests[c.profile.user_id] = {
-            "minutes": sum(by_day.get(day, 0) for day in week),
-            "streak": streaks.streaks(by_day, c.local_day).current,
+            # the seven local days before today
+            "minutes": activity.minutes_between(
+                days, c.local_day - timedelta(days=7), c.local_day - timedelta(days=1)
+            ),
+            "streak": streaks.streaks(days, c.local_day).current,
             "target": str(c.profile.target_role) if c.profile.target_role_id else None,
             "level": str(c.profile.target_level) if c.profile.target_level_id else None,
             "score_now": _rounded(scores.get(c.profile.user_id)),

@@ -3,27 +3,29 @@ queries. The web dashboard and the API both read through here."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from careers.models import Role, SeniorityLevel
+from careers.models import Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
+from careers.selectors import role_entry_ranks
 from paths.models import LearningPath, Step, StepSkill
-from tracker import pace, readiness, streaks
+from tracker import activity, next_steps, pace, readiness, streaks, targets
 from tracker.models import (
     Enrolment,
     LearnerProfile,
     ProgressEntry,
     ReadinessScore,
     ReadinessSnapshot,
+    SkillClaim,
     User,
 )
+from tracker.recompute import readiness_score_compute
 
 NEXT_STEPS_LIMIT = 5
 
@@ -40,14 +42,7 @@ def learner_today(profile: LearnerProfile) -> date:
 
 def minutes_by_day(*, user: User, zone: str) -> dict[date, int]:
     """Minutes logged per local day (the learner's time zone), over all their history."""
-    rows = (
-        ProgressEntry.objects.filter(user=user)
-        .annotate(day=TruncDate("occurred_at", tzinfo=ZoneInfo(zone)))
-        .values_list("day")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    return dict(rows)
+    return activity.minutes_by_day(user_id=user.pk, zone=zone)
 
 
 def learners_of_path(*, path: LearningPath) -> QuerySet[LearnerProfile]:
@@ -55,6 +50,13 @@ def learners_of_path(*, path: LearningPath) -> QuerySet[LearnerProfile]:
     return LearnerProfile.objects.filter(
         user_id__in=ProgressEntry.objects.filter(step__path=path).values("user_id")
     )
+
+
+def open_enrolment_get(*, user: User, path: LearningPath) -> Enrolment | None:
+    """The learner's active or paused enrolment on the path (at most one)."""
+    return Enrolment.objects.filter(
+        user=user, path=path, status__in=Enrolment.OPEN_STATUSES
+    ).first()
 
 
 def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
@@ -66,24 +68,86 @@ def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
 
 @dataclass(frozen=True)
 class NextStep:
-    step: Step
-    gain: float  # readiness points it adds
+    """A unit of work: `chain` in order, its first step loggable now. Without prerequisites
+    to finish first, the chain is the one step."""
+
+    chain: list[Step]
+    enrolment_id: int | None  # where to log it; None: enrol on the path first
+    gain: float  # readiness points the whole chain adds
     gain_per_hour: float
 
+    @property
+    def step(self) -> Step:
+        """The step to log now."""
+        return self.chain[0]
 
-def completed_step_ids(*, user: User) -> set[int]:
-    return set(
-        ProgressEntry.objects.filter(user=user, status=ProgressEntry.Status.COMPLETED)
-        .values_list("step_id", flat=True)
-        .distinct()
+    @property
+    def leads_to(self) -> Step:
+        """The step the chain is for (the step itself when there is no chain)."""
+        return self.chain[-1]
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.estimated_minutes for step in self.chain)
+
+
+def _routes(user_id: int, level_rank: int) -> list[next_steps.Route]:
+    """Where the learner can log steps: each active enrolment, with the steps completed in it,
+    and every published path at or below the target's level that they could enrol on."""
+    enrolments = list(
+        Enrolment.objects.filter(user_id=user_id, status__in=Enrolment.OPEN_STATUSES).values_list(
+            "pk", "path_id", "status"
+        )
     )
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, step_id in ProgressEntry.objects.filter(
+        user_id=user_id,
+        status=ProgressEntry.Status.COMPLETED,
+        enrolment__status=Enrolment.Status.ACTIVE,
+    ).values_list("enrolment_id", "step_id"):
+        done[enrolment_id].add(step_id)
+    routes = [
+        next_steps.Route(path_id, pk, frozenset(done[pk]))
+        for pk, path_id, status in enrolments
+        if status == Enrolment.Status.ACTIVE  # a paused one is resumed first
+    ]
+    enrollable = (
+        LearningPath.objects.filter(
+            status=LearningPath.Status.PUBLISHED, level__rank__lte=level_rank
+        )
+        .exclude(pk__in=[path_id for _, path_id, _ in enrolments])
+        .values_list("pk", flat=True)
+    )
+    return routes + [next_steps.Route(path_id, None, frozenset()) for path_id in enrollable]
+
+
+def _step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
+    skills: dict[int, dict[int, int]] = defaultdict(dict)
+    for step_id, skill_id, level in StepSkill.objects.filter(
+        step__path_id__in=path_ids
+    ).values_list("step_id", "skill_id", "level"):
+        skills[step_id][skill_id] = level
+    prerequisites: dict[int, list[int]] = defaultdict(list)
+    for step_id, prerequisite_id in Step.prerequisites.through.objects.filter(
+        from_step__path_id__in=path_ids
+    ).values_list("from_step_id", "to_step_id"):
+        prerequisites[step_id].append(prerequisite_id)
+    return [
+        next_steps.StepFacts(
+            pk, path_id, position, kind, minutes, skills[pk], tuple(prerequisites[pk])
+        )
+        for pk, path_id, position, kind, minutes in Step.objects.filter(
+            path_id__in=path_ids
+        ).values_list("pk", "path_id", "position", "kind", "estimated_minutes")
+    ]
 
 
 def next_best_steps(
-    *, score: ReadinessScore | None, done: set[int], limit: int = NEXT_STEPS_LIMIT
+    *, score: ReadinessScore | None, limit: int = NEXT_STEPS_LIMIT
 ) -> list[NextStep]:
-    """Unfinished published steps ranked by readiness gained per hour for the score's role
-    and level, from the learner's levels stored in its breakdown."""
+    """What the learner can do next for the score's role and level, ranked by readiness gained
+    per hour: only steps they can log now (or chains that start with one), on their active
+    enrolments or on published paths at a fitting level, from the levels in the breakdown."""
     if score is None or score.score is None:
         return []
     requirements = [
@@ -95,27 +159,21 @@ def next_best_steps(
         line["skill_id"]: Fraction(line["current"]).limit_denominator(readiness.SCALE)
         for line in score.breakdown
     }
-    # Ranking needs only numbers: read them as tuples, and load the few chosen steps after.
-    skill_levels: dict[int, dict[int, int]] = defaultdict(dict)
-    minutes: dict[int, int] = {}
-    for step_id, step_minutes, skill_id, level in (
-        StepSkill.objects.filter(step__path__status=LearningPath.Status.PUBLISHED)
-        .exclude(step_id__in=done)
-        .values_list("step_id", "step__estimated_minutes", "skill_id", "level")
-        .order_by()
-    ):
-        skill_levels[step_id][skill_id] = level
-        minutes[step_id] = step_minutes
-    candidates = [
-        readiness.CandidateStep(step_id, minutes[step_id], levels_of_step)
-        for step_id, levels_of_step in skill_levels.items()
-    ]
-    best = readiness.next_best_steps(requirements, levels, candidates, limit)
-    steps = Step.objects.select_related("path").in_bulk([b.step_id for b in best])
-    return [  # a step deleted since the first query is left out
-        NextStep(steps[b.step_id], float(b.gain), float(b.gain_per_hour))
+    routes = _routes(score.user_id, score.level.rank)
+    units = next_steps.candidate_units(_step_facts({r.path_id for r in routes}), routes)
+    best = readiness.next_best_steps(requirements, levels, [u for u, _ in units.values()], limit)
+    steps = Step.objects.select_related("path").in_bulk(
+        {step_id for b in best for step_id in (*b.chain, b.step_id)}
+    )
+    return [  # a step deleted since the first queries is left out
+        NextStep(
+            chain=[steps[step_id] for step_id in (*b.chain, b.step_id)],
+            enrolment_id=units[b.step_id][1].enrolment_id,
+            gain=float(b.gain),
+            gain_per_hour=float(b.gain_per_hour),
+        )
         for b in best
-        if b.step_id in steps
+        if all(step_id in steps for step_id in (*b.chain, b.step_id))
     ]
 
 
@@ -140,6 +198,7 @@ class Dashboard:
     today: date
     enrolments: list[EnrolmentProgress]
     target_score: ReadinessScore | None
+    next_steps_for: ReadinessScore | None  # the target's, else the recommended role's
     next_steps: list[NextStep]
     streaks: streaks.Streaks
     calendar: list[tuple[date, int]]
@@ -149,50 +208,48 @@ class Dashboard:
 def _enrolment_progress(
     user: User, enrolments: list[Enrolment], today: date, zone: ZoneInfo
 ) -> list[EnrolmentProgress]:
-    steps_by_path: dict[int, dict[int, int]] = defaultdict(dict)
-    for step_id, path_id, minutes in Step.objects.filter(
-        path_id__in={e.path_id for e in enrolments}
-    ).values_list("pk", "path_id", "estimated_minutes"):
-        steps_by_path[path_id][step_id] = minutes
-    done: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, step_id in ProgressEntry.objects.filter(
-        user=user, status=ProgressEntry.Status.COMPLETED
-    ).values_list("enrolment_id", "step_id"):
-        done[enrolment_id].add(step_id)
-    since = datetime.combine(pace.window_start(today), time.min, tzinfo=zone)
-    recent = dict(
-        ProgressEntry.objects.filter(user=user, occurred_at__gte=since)
-        .values_list("enrolment_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    """Steps done and pace per enrolment, by the rule of tracker/activity.py (the reminders
+    read the same figures)."""
+    figures = activity.enrolment_figures(
+        enrolments=enrolments, clocks={user.pk: activity.LearnerClock(zone, today)}
     )
-    rows = []
-    for enrolment in enrolments:
-        steps = steps_by_path[enrolment.path_id]
-        finished = done[enrolment.pk] & steps.keys()
-        remaining = sum(m for step_id, m in steps.items() if step_id not in finished)
-        rows.append(
-            EnrolmentProgress(
-                enrolment=enrolment,
-                steps_total=len(steps),
-                steps_done=len(finished),
-                pace=pace.enrolment_pace(
-                    remaining_minutes=remaining,
-                    recent_minutes_per_week=recent.get(enrolment.pk, 0) / pace.PACE_WINDOW_WEEKS,
-                    target_date=enrolment.target_date,
-                    today=today,
-                ),
-            )
+    return [
+        EnrolmentProgress(
+            enrolment=enrolment,
+            steps_total=figures[enrolment.pk].steps_total,
+            steps_done=figures[enrolment.pk].steps_done,
+            pace=figures[enrolment.pk].pace,
         )
-    return rows
+        for enrolment in enrolments
+    ]
+
+
+def readiness_score_get(*, user_id: int, role: Role, level: SeniorityLevel) -> ReadinessScore:
+    """The stored score, or, until the first recompute stores it (a new learner, a new
+    target), the same figures computed now: readiness exists from the first minute."""
+    stored = (
+        ReadinessScore.objects.filter(user_id=user_id, role=role, level=level)
+        .select_related("role", "level")
+        .first()
+    )
+    return stored or readiness_score_compute(user_id=user_id, role=role, level=level)
 
 
 def target_score_get(*, profile: LearnerProfile) -> ReadinessScore | None:
-    if profile.target_role_id is None or profile.target_level_id is None:
+    if profile.target_role is None or profile.target_level is None:
         return None
-    return ReadinessScore.objects.filter(
-        user_id=profile.user_id, role_id=profile.target_role_id, level_id=profile.target_level_id
-    ).first()
+    return readiness_score_get(
+        user_id=profile.user_id, role=profile.target_role, level=profile.target_level
+    )
+
+
+def _recommended_score(profile: LearnerProfile) -> ReadinessScore | None:
+    """For a learner without a target: the recommended role, at the first rung."""
+    slug = recommendation_get(user=profile.user).role_slug
+    if not slug:
+        return None
+    target = targets.target_for(profile=profile, role_slug=slug, level_slug=None)
+    return readiness_score_get(user_id=profile.user_id, role=target.role, level=target.level)
 
 
 def dashboard_get(*, user: User) -> Dashboard:
@@ -203,15 +260,19 @@ def dashboard_get(*, user: User) -> Dashboard:
     enrolments = list(enrolments_for(user=user).exclude(status=Enrolment.Status.WITHDRAWN))
     days = minutes_by_day(user=user, zone=profile.timezone)
     target_score = target_score_get(profile=profile)
+    steps_for = target_score or _recommended_score(profile)
     return Dashboard(
         profile=profile,
         today=today,
         enrolments=_enrolment_progress(user, enrolments, today, zone),
         target_score=target_score,
-        next_steps=next_best_steps(score=target_score, done=completed_step_ids(user=user)),
+        next_steps_for=steps_for,
+        next_steps=next_best_steps(score=steps_for),
         streaks=streaks.streaks(days, today),
         calendar=streaks.activity_calendar(days, today),
-        minutes_per_week=pace.minutes_per_week(days, today),
+        minutes_per_week=activity.minutes_per_week(
+            days, today=today, started=activity.local_day(user.date_joined, zone)
+        ),
     )
 
 
@@ -236,14 +297,11 @@ def recommendation_get(*, user: User) -> Recommendation:
     """Which role to target, from the learner's background and readiness at their target level
     (the first rung of the ladder when they have not chosen one)."""
     profile = profile_get(user=user)
-    level_filter = (
-        Q(level_id=profile.target_level_id)
-        if profile.target_level_id
-        else Q(level__rank=SeniorityLevel.objects.order_by("rank").values("rank")[:1])
-    )
+    level = profile.target_level or SeniorityLevel.objects.order_by("rank").first()
+    entry = role_entry_ranks()  # AI Architect starts at senior: never for a junior
     options = [
-        RoleOption(s.role.slug, s.role.name, s.score)
-        for s in readiness_scores_for(user=user).filter(level_filter)
+        RoleOption(s.role.slug, s.role.name, s.score, entry.get(s.role.slug))
+        for s in readiness_scores_for(user=user).filter(level=level)
     ]
     background = profile.background
     rule = (
@@ -256,7 +314,7 @@ def recommendation_get(*, user: User) -> Recommendation:
         if background
         else None
     )
-    return recommend(background=rule, options=options)
+    return recommend(background=rule, options=options, level_rank=level.rank if level else None)
 
 
 # --- Enrolment page --------------------------------------------------------------------------
@@ -312,6 +370,145 @@ def enrolment_detail_get(*, user: User, enrolment_id: int) -> EnrolmentDetail:
     )
 
 
+# --- Where each level comes from --------------------------------------------------------------
+
+
+def _evidence(
+    best: tuple[int, str, int, str] | None, claimed: int | None, current: float
+) -> dict[str, Any]:
+    """How the breakdown's `current` came about: the step that proved it (and its kind's
+    ceiling, when the step teaches more than its kind can prove) or the discounted claim."""
+    if best is not None and best[0] >= current:
+        proven, kind, taught, title = best
+        ceiling = readiness.KIND_CEILING[kind]
+        capped = taught > proven
+        return {
+            "source": "step",
+            "kind": kind,
+            "step_title": title,
+            "taught": taught,
+            "counts_up_to": ceiling,
+            "capped": capped,
+            "note": f"{kind}: counts up to {ceiling}; a project or an assessment proves more"
+            if capped
+            else f"proven by a completed {kind}",
+        }
+    if claimed is not None:
+        return {
+            "source": "self_claim",
+            "claimed": claimed,
+            "note": f"your own claim of {claimed}, counted at "
+            f"{readiness.SELF_CLAIM_DISCOUNT.numerator}/{readiness.SELF_CLAIM_DISCOUNT.denominator}",
+        }
+    return {"source": None, "note": "no evidence yet"}
+
+
+def _rank(evidence: tuple[int, str, int, str]) -> tuple[int, bool]:
+    proven, _, taught, _ = evidence
+    return proven, taught <= proven  # at equal levels, the step its kind does not cap
+
+
+def breakdown_explained(*, score: ReadinessScore) -> list[dict[str, Any]]:
+    """The score's breakdown lines, each with its `evidence` (see _evidence), read from the
+    learner's completed steps and claims now."""
+    skill_ids = [line["skill_id"] for line in score.breakdown]
+    best: dict[int, tuple[int, str, int, str]] = {}
+    for skill_id, kind, level, title in StepSkill.objects.filter(
+        skill_id__in=skill_ids,
+        step__progress_entries__user_id=score.user_id,
+        step__progress_entries__status=ProgressEntry.Status.COMPLETED,
+    ).values_list("skill_id", "step__kind", "level", "step__title"):
+        candidate = (readiness.proven_level(kind, level), kind, level, title)
+        if skill_id not in best or _rank(candidate) > _rank(best[skill_id]):
+            best[skill_id] = candidate
+    claims = dict(
+        SkillClaim.objects.filter(user_id=score.user_id, skill_id__in=skill_ids).values_list(
+            "skill_id", "level"
+        )
+    )
+    return [
+        {
+            **line,
+            "evidence": _evidence(
+                best.get(line["skill_id"]), claims.get(line["skill_id"]), line["current"]
+            ),
+        }
+        for line in score.breakdown
+    ]
+
+
+# --- What a path covers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    """A required skill the path leaves short, and the published paths that take it further."""
+
+    line: dict[str, Any]  # the breakdown line: skill, name, target, current (what it proves)
+    filled_by: list[tuple[LearningPath, int]]  # (path, level it proves), best first
+
+
+@dataclass(frozen=True)
+class PathCoverage:
+    score: float | None  # readiness for the path's own role and level from finishing it alone
+    gaps: list[CoverageGap]
+
+
+def path_coverage_get(*, path: LearningPath) -> PathCoverage:
+    """Readiness that finishing this path alone gives for its role and level (each step
+    proving what its kind can, readiness.proven_level), and the required skills it leaves
+    short, each with the other published paths that prove more of it."""
+    requirements = list(
+        RoleRequirement.objects.filter(role_id=path.role_id, level_id=path.level_id)
+        .select_related("skill")
+        .order_by("skill_id")
+    )
+    here = readiness.proven_levels(
+        StepSkill.objects.filter(step__path=path).values_list("step__kind", "skill_id", "level")
+    )
+    result = readiness.readiness(
+        [readiness.Requirement(r.skill_id, r.target_level, r.weight) for r in requirements],
+        {skill: Fraction(level) for skill, level in here.items()},
+    )
+    short = {line.skill_id: line for line in result.breakdown if line.earned < line.possible}
+    elsewhere: dict[int, dict[int, int]] = defaultdict(dict)  # skill -> path -> proven
+    for path_id, kind, skill_id, level in (
+        StepSkill.objects.filter(
+            skill_id__in=short, step__path__status=LearningPath.Status.PUBLISHED
+        )
+        .exclude(step__path=path)
+        .values_list("step__path_id", "step__kind", "skill_id", "level")
+    ):
+        proven = readiness.proven_level(kind, level)
+        elsewhere[skill_id][path_id] = max(elsewhere[skill_id].get(path_id, 0), proven)
+    paths = LearningPath.objects.in_bulk({p for by_path in elsewhere.values() for p in by_path})
+    gaps = []
+    for requirement in requirements:
+        if (line := short.get(requirement.skill_id)) is None:
+            continue
+        better = sorted(
+            (
+                (paths[path_id], proven)
+                for path_id, proven in elsewhere[requirement.skill_id].items()
+                if proven > line.current
+            ),
+            key=lambda pair: (-pair[1], pair[0].title),
+        )
+        gaps.append(
+            CoverageGap(
+                {
+                    "skill": requirement.skill.slug,
+                    "name": requirement.skill.name,
+                    "target": line.target,
+                    "current": int(line.current),
+                },
+                better[:3],
+            )
+        )
+    score = None if result.score is None else float(result.score)
+    return PathCoverage(score=score, gaps=gaps)
+
+
 # --- Readiness page ----------------------------------------------------------------------------
 
 
@@ -320,6 +517,7 @@ class ReadinessPage:
     role: Role | None
     level: SeniorityLevel | None
     score: ReadinessScore | None
+    lines: list[dict[str, Any]]  # the breakdown, with each line's evidence
     next_steps: list[NextStep]
     chart: dict[str, list[Any]]  # radar (labels, required, current) and history (days, scores)
 
@@ -327,27 +525,26 @@ class ReadinessPage:
 def readiness_page_get(
     *, user: User, role_slug: str | None, level_slug: str | None
 ) -> ReadinessPage:
-    """The chosen role and level (default: the learner's target, else the first of each),
-    with the score, its history and next steps, and the charts' data."""
-    profile = profile_get(user=user)
-    role = (
-        Role.objects.filter(slug=role_slug).first()
-        or profile.target_role
-        or Role.objects.order_by("position").first()
-    )
-    level = (
-        SeniorityLevel.objects.filter(slug=level_slug).first()
-        or profile.target_level
-        or SeniorityLevel.objects.order_by("rank").first()
-    )
-    score = ReadinessScore.objects.filter(user=user, role=role, level=level).first()
-    lines = score.breakdown if score else []
+    """The role and level asked for (tracker/targets.py: the learner's target by default; an
+    unknown slug raises UnknownTarget), with the score, its history and next steps, and the
+    charts' data. An empty catalogue gives an empty page."""
+    try:
+        target = targets.target_for(
+            profile=profile_get(user=user), role_slug=role_slug, level_slug=level_slug
+        )
+    except targets.EmptyCatalogue:
+        role, level = None, None
+    else:
+        role, level = target.role, target.level
+    score = readiness_score_get(user_id=user.pk, role=role, level=level) if role and level else None
+    lines = breakdown_explained(score=score) if score else []
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,
         level=level,
         score=score,
-        next_steps=next_best_steps(score=score, done=completed_step_ids(user=user)),
+        lines=lines,
+        next_steps=next_best_steps(score=score),
         chart={
             "labels": [line["name"] for line in lines],
             "required": [line["target"] for line in lines],

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, Skill
+from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, SeniorityLevel, Skill
 from paths.models import LearningPath, Step
 from tracker.curators import CURATORS_GROUP
 from tracker.models import (
@@ -136,9 +136,29 @@ def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "readiness_stale_at"])
     _check_reminder_hours(profile)
+    if {"target_role", "target_level"} & changes.keys():
+        _check_target(profile)
     profile.changed_at = timezone.now()
     profile.save(update_fields=[*changes, "changed_at"])
+    if {"target_role", "target_level"} & changes.keys():
+        # Reads compute a new target's score until it is stored (selectors.readiness_score_get);
+        # a recompute stores it, and the learners' scores that have never been stored.
+        _inputs_changed(user.pk)
     return profile
+
+
+def _check_target(profile: LearnerProfile) -> None:
+    """A target must be a rung the role has: AI Architect starts at senior."""
+    role, level = profile.target_role, profile.target_level
+    if role is None or level is None or role.requirements.filter(level=level).exists():
+        return
+    rungs = ", ".join(
+        SeniorityLevel.objects.filter(pk__in=role.requirements.values("level_id"))
+        .order_by("rank")
+        .values_list("name", flat=True)
+    )
+    message = f"{role.name} has no {level.name} level; its levels: {rungs or 'none yet'}."
+    raise ValidationError({"target_level": message})
 
 
 def _check_reminder_hours(profile: LearnerProfile) -> None:

@@ -5,6 +5,8 @@ from tracker import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("paths/<slug:slug>/", views.path_detail, name="path"),
+    path("paths/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("enrolments/<int:pk>/", views.enrolment, name="enrolment"),
     path("enrolments/<int:pk>/log/", views.log_progress, name="enrolment-log"),
     path("enrolments/<int:pk>/status/", views.enrolment_status, name="enrolment-status"),

@@ -13,13 +13,15 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from careers.models import Role, SeniorityLevel
-from tracker import selectors, services
+from paths.selectors import published_paths, published_paths_with_steps
+from tracker import selectors, services, targets
 from tracker.export import learner_export
 from tracker.forms import DeleteAccountForm, EnrolmentChangeForm, ProfileForm, ProgressForm
 from tracker.models import Enrolment, User
@@ -72,7 +74,12 @@ def _enrolment_page(
         detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
     except Enrolment.DoesNotExist as missing:
         raise Http404("No such enrolment.") from missing
-    next_step = next((s.step for s in detail.steps if s.status != "completed"), None)
+    # The step asked for (a next best step's link), else the first one not completed.
+    asked = request.GET.get("step", "")
+    next_step = next(
+        (s.step for s in detail.steps if str(s.step.pk) == asked),
+        next((s.step for s in detail.steps if s.status != "completed"), None),
+    )
     form = form or ProgressForm(
         steps=detail.enrolment.path.steps.order_by("position"),
         initial={"step": next_step, "minutes": 30},
@@ -84,6 +91,40 @@ def _enrolment_page(
     }
     template = "tracker/_steps.html" if request.htmx else "tracker/enrolment.html"
     return render(request, template, context, status=422 if form.errors or refused else 200)
+
+
+def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A published path: its steps, what finishing it gives for its role and level (and
+    what it leaves out), and the learner's open enrolment on it, if any."""
+    path = get_object_or_404(published_paths_with_steps(), slug=slug)
+    enrolment = (
+        selectors.open_enrolment_get(user=_user(request), path=path)
+        if request.user.is_authenticated
+        else None
+    )
+    coverage = selectors.path_coverage_get(path=path)
+    return render(
+        request, "paths/path.html", {"path": path, "coverage": coverage, "enrolment": enrolment}
+    )
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enrol on a published path; with `step`, the enrolment page opens with it selected."""
+    path = get_object_or_404(published_paths(), slug=slug)
+    try:
+        enrolment = services.enrolment_create(user=_user(request), path=path)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("path", slug=slug)
+    messages.success(request, f"You are enrolled on {path.title}.")
+    return _to_step(enrolment.pk, request.POST.get("step"))
+
+
+def _to_step(enrolment_id: int, step: str | None) -> HttpResponse:
+    url = reverse("enrolment", args=[enrolment_id])
+    return redirect(f"{url}?step={step}#log" if step and step.isdigit() else url)
 
 
 @login_required
@@ -127,9 +168,14 @@ def enrolment_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def readiness(request: HttpRequest) -> HttpResponse:
-    page = selectors.readiness_page_get(
-        user=_user(request), role_slug=request.GET.get("role"), level_slug=request.GET.get("level")
-    )
+    try:
+        page = selectors.readiness_page_get(
+            user=_user(request),
+            role_slug=request.GET.get("role"),
+            level_slug=request.GET.get("level"),
+        )
+    except targets.UnknownTarget as unknown:  # as the API answers: 404, naming which
+        raise Http404(str(unknown)) from unknown
     return render(
         request,
         "tracker/readiness.html",

@@ -17,14 +17,37 @@ from rest_framework.serializers import BaseSerializer
 
 from careers.api.serializers import (
     BackgroundSerializer,
+    CatalogueSourceSerializer,
+    ComparisonAdviceSerializer,
+    FrequentQuestionSerializer,
     RoleComparisonSerializer,
     RoleDetailSerializer,
     RoleSummarySerializer,
     SkillSerializer,
 )
 from careers.models import Background, FrequentQuestion, Role, Skill
-from careers.selectors import backgrounds_list, levels_list, roles_list, roles_with_details
+from careers.selectors import (
+    backgrounds_list,
+    catalogue_source,
+    comparison_advice,
+    levels_list,
+    roles_list,
+    roles_with_details,
+)
 from config.api import Unprocessable
+
+SOURCE_EXAMPLE = {
+    "slug": "uk-llm-vs-ml-engineer-comparison",
+    "title": "LLM Engineer vs ML Engineer: a UK comparison article",
+    "description": "An untitled web article comparing the two roles for the UK market.",
+    "file_name": "000_3463d335c2a10f02.txt",
+    "published_on": None,
+    "written_on": "2026-11-28",
+    "revised_on": "2026-12-01",
+    "pathwise_model": "Everything the article does not say is Pathwise's own model: ...",
+}
+FROM_SOURCE = {"origin": "source", "label": "From the source article", "note": ""}
+PATHWISE = {"origin": "pathwise", "label": "Pathwise's own model"}
 
 ROLE_EXAMPLE = OpenApiExample(
     "LLM Engineer",
@@ -34,6 +57,20 @@ ROLE_EXAMPLE = OpenApiExample(
         "summary": "LLM engineers primarily work with pre-trained foundation models via APIs.",
         "stack_position": "On top of pre-trained foundation models.",
         "math_depth": "working",
+        "source": SOURCE_EXAMPLE,
+        "provenance": {
+            "summary": FROM_SOURCE,
+            "stack_position": FROM_SOURCE,
+            "day_in_the_life": {
+                **FROM_SOURCE,
+                "note": "A typical day for an LLM engineer at a UK product company might include:",
+            },
+            "toolchain": FROM_SOURCE,
+            "trajectory": FROM_SOURCE,
+            "math_depth": FROM_SOURCE,
+            "requirements": {**PATHWISE, "note": "Pathwise's own model. ..."},
+            "salary_bands": FROM_SOURCE,
+        },
     },
     response_only=True,
 )
@@ -42,13 +79,17 @@ ROLE_EXAMPLE = OpenApiExample(
 @extend_schema_view(
     list=extend_schema(
         summary="List career roles",
-        description="The roles in the catalogue, in catalogue order. Public.",
+        description="The roles in the catalogue, in catalogue order, each with the source it is "
+        "written from and, per part, whether that part is the source's or Pathwise's own model "
+        "(`provenance`). Public.",
         examples=[ROLE_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="A role in full",
-        description="Where it sits in the stack, toolchain, day in the life, and per level its "
-        "required skills and the salary bands the source gives (an empty list is no data).",
+        description="Where it sits in the stack, toolchain, day in the life (with the context the "
+        "source gives it), and per level its required skills with their target level and band "
+        "(Pathwise's own model) and the salary bands the source gives (an empty list is no "
+        "data). `provenance` labels each part as the source's or Pathwise's own.",
         examples=[
             OpenApiExample(
                 "ML Engineer, senior",
@@ -57,6 +98,8 @@ ROLE_EXAMPLE = OpenApiExample(
                     "slug": "ml-engineer",
                     "name": "ML Engineer",
                     "day_in_the_life": ["Debugging a model serving latency regression"],
+                    "day_in_the_life_context": "A typical day for an ML engineer at a UK tech "
+                    "company might include:",
                     "trajectory": "Junior → mid → senior → staff/principal.",
                     "toolchain": [
                         {
@@ -65,15 +108,23 @@ ROLE_EXAMPLE = OpenApiExample(
                             "docs_url": "https://pytorch.org/docs/stable/index.html",
                         }
                     ],
+                    "model_note": "Pathwise's own model. The source says ML engineers typically "
+                    "need stronger foundations in statistics, optimisation theory and model "
+                    "architecture ...",
                     "levels": [
                         {
                             "level": "senior",
                             "name": "Senior",
+                            "offered": True,
                             "requirements": [
                                 {
                                     "skill": "pytorch",
-                                    "name": "PyTorch model development",
+                                    "name": "Deep-learning framework development (PyTorch, "
+                                    "TensorFlow)",
                                     "target_level": 4,
+                                    "target_band": "Advanced",
+                                    "target_band_meaning": "Designs and owns it in production, "
+                                    "makes the trade-offs, and reviews and guides others' work.",
                                     "weight": 3,
                                 }
                             ],
@@ -113,7 +164,9 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary="Compare roles side by side",
-        description="Two or more roles in full, with the catalogue's FAQ answers.",
+        description='Two or more roles in full; the "Which should you target?" advice for each '
+        "pair of them (`advice`, each item labelled as the source's advice or Pathwise's own); "
+        "the source's FAQ answers; and the source named and dated.",
         parameters=[
             OpenApiParameter(
                 "roles",
@@ -129,7 +182,23 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 "Two roles",
                 value={
                     "roles": ["(two roles in full, as in the role detail)"],
-                    "faq": [{"question": "Which pays more?", "answer": "Senior ML engineers..."}],
+                    "advice": [
+                        {
+                            "roles": ["ai-architect", "llm-engineer"],
+                            "text": "Pathwise's advice: target LLM Engineer now and treat AI "
+                            "Architect as a senior destination. ...",
+                            **PATHWISE,
+                        }
+                    ],
+                    "faq": [
+                        {
+                            "question": "Which pays more?",
+                            "answer": "Senior ML engineers...",
+                            "origin": "source",
+                            "label": "From the source article",
+                        }
+                    ],
+                    "source": SOURCE_EXAMPLE,
                 },
                 response_only=True,
             )
@@ -146,15 +215,16 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 f"(unknown: {', '.join(missing) or 'none'})."
             )
         context = self.get_serializer_context()
+        chosen = [roles[s] for s in dict.fromkeys(slugs)]
+        source = catalogue_source()
         return Response(
             {
-                "roles": RoleDetailSerializer(
-                    [roles[s] for s in dict.fromkeys(slugs)], many=True, context=context
+                "roles": RoleDetailSerializer(chosen, many=True, context=context).data,
+                "advice": ComparisonAdviceSerializer(
+                    comparison_advice(roles=chosen), many=True
                 ).data,
-                "faq": [
-                    {"question": f.question, "answer": f.answer}
-                    for f in FrequentQuestion.objects.all()
-                ],
+                "faq": FrequentQuestionSerializer(FrequentQuestion.objects.all(), many=True).data,
+                "source": CatalogueSourceSerializer(source).data if source else None,
             }
         )
 
@@ -194,7 +264,10 @@ class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
                     "slug": "backend-engineering",
                     "name": "Backend engineering",
                     "recommended_role": "llm-engineer",
-                    "rationale": "LLM engineering is typically the faster path.",
+                    "rationale": "The source's advice: if you're a backend engineer looking to "
+                    "move into AI, LLM engineering is typically the faster path.",
+                    "origin": "source",
+                    "label": "From the source article",
                 },
                 response_only=True,
             )

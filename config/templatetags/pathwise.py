@@ -1,11 +1,64 @@
-"""Template filters for en-GB presentation: dates, money, minutes and scores."""
+"""Template filters for en-GB presentation: dates, money, minutes, scores, proficiency bands
+and where a part of the catalogue comes from."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 from django import template
 from django.utils import formats
 
+from careers.bands import BANDS, Band
+from careers.bands import band as band_of
+from careers.provenance import RoleProvenance, role_provenance
+
 register = template.Library()
+
+
+def _level_text(level: Any) -> str:
+    """3 -> "3", 2.5 and Fraction(5, 2) -> "2.5"."""
+    if isinstance(level, float | Fraction | Decimal) and not isinstance(level, bool):
+        return f"{float(level):g}"
+    return str(level)
+
+
+@register.filter
+def band(level: Any) -> str:
+    """3 -> "3 · Practitioner" (2.5 -> "2.5 · Working"); a value outside 1-5 as it is.
+    Pair it with `band_meaning` for a tooltip:
+    <span title="{{ level|band_meaning }}">{{ level|band }}</span>."""
+    if level is None or level == "":
+        return ""
+    found = band_of(level)
+    return _level_text(level) if found is None else f"{_level_text(level)} · {found.name}"
+
+
+@register.filter
+def band_name(level: Any) -> str:
+    """3 -> "Practitioner"; "" outside 1-5."""
+    found = band_of(level)
+    return "" if found is None else found.name
+
+
+@register.filter
+def band_meaning(level: Any) -> str:
+    """3 -> the band's one-sentence meaning; "" outside 1-5."""
+    found = band_of(level)
+    return "" if found is None else found.meaning
+
+
+@register.simple_tag
+def level_bands() -> tuple[Band, ...]:
+    """{% level_bands as bands %}: the five bands, for a legend."""
+    return BANDS
+
+
+@register.filter
+def provenance(role: Any) -> RoleProvenance:
+    """{% with p=role|provenance %}{{ p.toolchain.label }}{% endwith %}: per part of a role,
+    whether it is the source's or Pathwise's own model (careers/provenance.py)."""
+    return role_provenance(role)
 
 
 @register.filter

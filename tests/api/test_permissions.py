@@ -103,7 +103,8 @@ MATRIX = [
     ("patch", "/api/v1/skill-claims/{claim}/", {"level": 5}, (401, 404, 200, 404)),
     ("delete", "/api/v1/skill-claims/{claim}/", None, (401, 404, 204, 404)),
     ("get", "/api/v1/readiness/", None, (401, 200, 200, 200)),
-    ("get", "/api/v1/readiness/llm-engineer/?level=junior", None, (401, 404, 200, 404)),
+    # Each learner's own score: one without progress gets 0 (test_lists_hold_only_...).
+    ("get", "/api/v1/readiness/llm-engineer/?level=junior", None, (401, 200, 200, 200)),
     ("get", "/api/v1/readiness/llm-engineer/history/?level=junior", None, (401, 200, 200, 200)),
     ("delete", "/api/v1/me/", {"password": "wrong password"}, (401, 400, 400, 400)),
 ]
@@ -165,6 +166,11 @@ def test_lists_hold_only_the_learners_own_rows(world):
     assert filtered.status_code == 400
     assert filtered.json()["errors"][0]["field"] == "enrolment"
     assert other.get("/api/v1/readiness/").json()["results"] == []
+    mine = world["clients"]["owner"].get("/api/v1/readiness/llm-engineer/?level=junior").json()
+    theirs = other.get("/api/v1/readiness/llm-engineer/?level=junior").json()
+    assert mine["score"] > 0
+    assert theirs["score"] == 0
+    assert all(line["current"] == 0 for line in theirs["breakdown"])
     assert other.get("/api/v1/me/export/").json()["progress"] == []
 
 

@@ -14,6 +14,8 @@ from tracker.models import Enrolment, ProgressEntry, SkillClaim, User
 from tracker.services import enrolment_create, progress_log
 
 PROBLEM = "application/problem+json"
+SECURITY = pytest.mark.reliability("Security")
+BAD_INPUT = pytest.mark.reliability("Bad input")
 
 
 @pytest.fixture
@@ -31,6 +33,7 @@ def rows() -> tuple[int, int, int, int]:
 
 
 @pytest.mark.parametrize("debug", [False, True])
+@BAD_INPUT
 def test_every_api_write_without_its_slash_is_a_problem_not_a_redirect(owner_api, enrolment, debug):
     step = enrolment.path.steps.get(position=1)
     skill = step.skills.first()
@@ -75,6 +78,7 @@ def test_the_same_write_with_its_slash_is_stored(owner_api, enrolment):
     assert ProgressEntry.objects.filter(enrolment=enrolment, minutes=5).count() == 1
 
 
+@BAD_INPUT
 def test_a_time_without_an_offset_is_refused_naming_the_field(owner_api, enrolment):
     owner = enrolment.user
     owner.profile.timezone = "Pacific/Pago_Pago"  # UTC-11: a naive time read as UTC is 11 h off
@@ -112,6 +116,7 @@ def test_a_time_with_an_offset_is_stored_as_that_moment(owner_api, enrolment):
     assert ProgressEntry.objects.get().occurred_at == moment
 
 
+@BAD_INPUT
 def test_a_patch_refused_in_part_changes_nothing(owner_api, enrolment):
     response = owner_api.patch(
         f"/api/v1/enrolments/{enrolment.pk}/",
@@ -127,6 +132,7 @@ def test_a_patch_refused_in_part_changes_nothing(owner_api, enrolment):
     assert (enrolment.status, enrolment.target_date) == ("active", None)
 
 
+@BAD_INPUT
 def test_a_patch_with_an_impossible_status_keeps_the_new_target_date_unmade(owner_api, enrolment):
     owner_api.patch(f"/api/v1/enrolments/{enrolment.pk}/", {"status": "withdrawn"}, format="json")
 
@@ -152,6 +158,7 @@ def test_a_patch_of_both_applies_both(owner_api, enrolment):
     assert (response.json()["status"], response.json()["target_date"]) == ("paused", "2099-01-31")
 
 
+@SECURITY
 def test_filtering_by_another_learners_enrolment_answers_as_a_missing_one(owner_api, enrolment):
     theirs = enrolment_create(user=UserFactory.create(), path=enrolment.path)
     progress_log(enrolment=theirs, step=theirs.path.steps.get(position=1), minutes=5)
@@ -169,6 +176,7 @@ def test_filtering_by_another_learners_enrolment_answers_as_a_missing_one(owner_
     assert own.status_code == 200
 
 
+@SECURITY
 def test_personal_answers_are_never_stored_and_vary_with_the_token(owner_api, api, catalogue):
     for url in ("/api/v1/me/", "/api/v1/dashboard/", "/api/v1/progress/", "/api/v1/roles/"):
         response = owner_api.get(url)
@@ -182,6 +190,7 @@ def test_personal_answers_are_never_stored_and_vary_with_the_token(owner_api, ap
     assert public.has_header("ETag")
 
 
+@SECURITY
 def test_tokens_from_the_app_api_are_never_stored(api, owner):
     response = api.post(
         "/_allauth/app/v1/auth/login",
@@ -194,6 +203,7 @@ def test_tokens_from_the_app_api_are_never_stored(api, owner):
     assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
 
 
+@SECURITY
 def test_deleting_the_account_is_limited_like_a_login(owner_api, owner):
     wrong = [
         owner_api.delete("/api/v1/me/", {"password": f"guess-{n}-password"}, format="json")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tests.bench.harness import Bench, Result
 from tracker.models import LearnerProfile, User
+from tracker.readiness import KIND_CEILING
 
 ID = "B4"
 WHAT = "full readiness recompute, 2 000 and 20 000 learners"
@@ -100,8 +101,10 @@ def learners_ensure(count: int) -> int:
 BASELINE = """
 WITH proficiency AS (  -- p_s: best completed-step level or half the claim
     SELECT user_id, skill_id, max(level) AS p FROM (
-        SELECT pe.user_id, ss.skill_id, ss.level::numeric AS level
+        SELECT pe.user_id, ss.skill_id, least(ss.level, ceiling.level)::numeric AS level
         FROM tracker_progressentry pe JOIN paths_stepskill ss ON ss.step_id = pe.step_id
+        JOIN paths_step st ON st.id = pe.step_id
+        JOIN (VALUES {ceilings}) ceiling (kind, level) ON ceiling.kind = st.kind
         WHERE pe.status = 'completed'
         UNION ALL
         SELECT user_id, skill_id, level * 0.5 FROM tracker_skillclaim
@@ -144,6 +147,11 @@ SELECT user_id, role_id, level_id, score, breakdown, now() FROM score
 ON CONFLICT (user_id, role_id, level_id) DO UPDATE
 SET score = EXCLUDED.score, breakdown = EXCLUDED.breakdown, computed_at = EXCLUDED.computed_at
 """
+
+# The step kinds' evidence ceilings, from the one place they are defined.
+BASELINE = BASELINE.replace(
+    "{ceilings}", ", ".join(f"('{kind}', {level})" for kind, level in KIND_CEILING.items())
+)
 
 
 def subject() -> None:

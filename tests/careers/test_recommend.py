@@ -50,3 +50,43 @@ def test_without_background_or_progress_there_is_no_recommendation():
 
     assert result.role_slug is None
     assert result.reasons == ["Tell us your background to get a recommendation."]
+
+
+def senior_only_architect(ml: float, llm: float, architect: float) -> list[RoleOption]:
+    """AI Architect's ladder starts at senior (rank 3): careers.selectors.role_entry_ranks."""
+    return [
+        RoleOption("ml-engineer", "ML Engineer", ml, 1),
+        RoleOption("llm-engineer", "LLM Engineer", llm, 1),
+        RoleOption("ai-architect", "AI Architect", architect, 3),
+    ]
+
+
+def test_ai_architect_is_never_recommended_below_senior_even_when_furthest_along():
+    for level_rank in (None, 1, 2):
+        without = recommend(
+            background=None, options=senior_only_architect(10, 20, 90), level_rank=level_rank
+        )
+        with_background = recommend(
+            background=SOFTWARE, options=senior_only_architect(10, 20, 90), level_rank=level_rank
+        )
+
+        assert without.role_slug == "llm-engineer"
+        assert with_background.role_slug == "llm-engineer"
+        assert "AI Architect" not in " ".join(with_background.reasons)
+
+
+def test_ai_architect_can_be_recommended_to_a_senior_whose_progress_points_there():
+    result = recommend(background=SOFTWARE, options=senior_only_architect(10, 20, 90), level_rank=3)
+
+    assert result.role_slug == "ai-architect"
+
+
+def test_a_background_role_above_the_learners_level_gives_way_to_their_progress():
+    architects = BackgroundRule("Platform", "ai-architect", "AI Architect", "Go to the platform.")
+
+    result = recommend(
+        background=architects, options=senior_only_architect(40, 20, 0), level_rank=1
+    )
+
+    assert result.role_slug == "ml-engineer"
+    assert result.reasons[1] == "AI Architect starts at a more senior level than yours."

@@ -53,7 +53,7 @@ def test_curator_opens_role_and_path_pages_with_their_inlines(curator_client, ca
     path_page = curator_client.get(reverse("admin:paths_learningpath_change", args=[path.pk]))
 
     assert role_page.status_code == 200
-    assert role_page.context["inline_admin_formsets"][0].formset.total_form_count() == 52
+    assert role_page.context["inline_admin_formsets"][0].formset.total_form_count() == 60
     assert path_page.status_code == 200
     steps_formset = path_page.context["inline_admin_formsets"][0].formset
     assert steps_formset.initial_form_count() == path.steps.count()

@@ -40,7 +40,7 @@ def test_dashboard_for_a_learner_on_the_real_catalogue(learner, catalogue):
     (row,) = dashboard.enrolments
     assert (row.steps_done, row.steps_total) == (1, path.steps.count())
     assert row.percent_done == round(100 / path.steps.count())
-    assert row.pace.minutes_per_week == 30  # 120 minutes over four weeks
+    assert row.pace.minutes_per_week == 840  # 120 minutes on the enrolment's first day: 120 / 1 * 7
     assert row.pace.projected_finish is not None
     assert dashboard.target_score is not None
     assert dashboard.target_score.role_id == llm.pk
@@ -49,8 +49,14 @@ def test_dashboard_for_a_learner_on_the_real_catalogue(learner, catalogue):
     assert dashboard.streaks.current == 1
     assert dashboard.calendar[-1][1] == 120
     steps = dashboard.next_steps
-    assert len(steps) == 5
-    assert first.pk not in {s.step.pk for s in steps}
+    # One suggestion per path at or below junior (each path's steps wait on the one before,
+    # so each offers one step to start with): the enrolled one goes on at step 2.
+    assert {(s.step.path.slug, s.enrolment_id) for s in steps} == {
+        ("llm-engineer-from-backend", enrolment.pk),
+        ("ml-engineer-foundations", None),
+    }
+    assert next(s for s in steps if s.enrolment_id).step == second
+    assert first.pk not in {step.pk for s in steps for step in s.chain}
     assert [s.gain_per_hour for s in steps] == sorted(
         (s.gain_per_hour for s in steps), reverse=True
     )

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 
 from tests.factories import published_path
+from tracker.activity import minutes_per_week
 from tracker.models import ProgressEntry
-from tracker.pace import enrolment_pace, minutes_per_week
+from tracker.pace import enrolment_pace
 from tracker.selectors import dashboard_get, minutes_by_day
 from tracker.services import enrolment_create, learner_profile_update, progress_log
 from tracker.streaks import Streaks, activity_calendar, streaks
@@ -69,7 +70,8 @@ def test_minutes_per_week_averages_the_last_four_weeks():
     today = date(2026, 6, 28)
     by_day = {today: 60, today - timedelta(days=27): 60, today - timedelta(days=28): 1000}
 
-    assert minutes_per_week(by_day, today) == 30
+    assert minutes_per_week(by_day, today=today, started=None) == 30
+    assert minutes_per_week(by_day, today=today, started=date(2025, 1, 1)) == 30
 
 
 @pytest.mark.django_db
@@ -150,8 +152,9 @@ def test_the_same_entries_fall_on_other_days_eleven_hours_behind(learner):
 def test_enrolment_pace_across_the_spring_clock_change(learner):
     # Clocks go forward at 01:00 UTC on 29 March 2026.
     path = published_path(steps=4, minutes=120)  # 480 minutes in all
-    with time_machine.travel(datetime(2026, 3, 30, 9, 0, tzinfo=LONDON), tick=False):
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=LONDON), tick=False):
         enrolment = enrolment_create(user=learner, path=path, target_date=date(2026, 4, 12))
+    with time_machine.travel(datetime(2026, 3, 30, 9, 0, tzinfo=LONDON), tick=False):
         first = path.steps.get(position=1)
         for day in (16, 23, 29):  # 3 x 140 minutes in the four-week window
             progress_log(
@@ -166,7 +169,7 @@ def test_enrolment_pace_across_the_spring_clock_change(learner):
     assert progress.steps_done == 1
     assert progress.percent_done == 25
     assert progress.pace.remaining_minutes == 360
-    assert progress.pace.minutes_per_week == 105  # 420 / 4
+    assert progress.pace.minutes_per_week == 105  # 420 over the 28 days 3-30 March: 420 / 4
     # 360 minutes at 15 a day: 24 days after 30 March.
     assert progress.pace.projected_finish == date(2026, 4, 23)
     assert progress.pace.on_track is False

@@ -6,12 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.readiness import (
+    KIND_CEILING,
     SELF_CLAIM_DISCOUNT,
     CandidateStep,
     Requirement,
     Scorer,
     next_best_steps,
     proficiency,
+    proven_level,
     readiness,
     scaled_proficiency,
 )
@@ -42,6 +44,26 @@ def test_self_claims_count_at_the_discount_and_never_above_completed_work():
     assert levels == {RAG: Fraction(3), EVALS: Fraction(2)}
     # 100 * (3 * 3/4 + 1 * 2/2) / 4 = 81.25
     assert readiness(REQUIREMENTS, levels).score == Fraction(325, 4)
+
+
+def test_each_kind_of_step_proves_a_skill_up_to_its_ceiling():
+    # "Chunking strategies", a read teaching RAG architecture at 4, proves 2; a project at 4
+    # proves 4; an exercise at 4 proves 3; any kind proves no more than it teaches.
+    assert [proven_level(kind, 4) for kind in ("read", "course", "exercise")] == [2, 2, 3]
+    assert [proven_level(kind, 4) for kind in ("project", "assessment")] == [4, 4]
+    assert proven_level("read", 1) == 1
+    # Reading alone: 100 * (3 * 2/4 + 1 * 2/2) / 4 = 62.5, however high the reads teach.
+    levels = proficiency({RAG: proven_level("read", 5), EVALS: proven_level("read", 4)}, {})
+    assert readiness(REQUIREMENTS, levels).score == Fraction(125, 2)
+
+
+@given(st.sampled_from(sorted(KIND_CEILING)), st.integers(1, 5), st.integers(1, 5))
+def test_a_proven_level_is_bounded_and_monotone(kind, level, higher):
+    proven = proven_level(kind, level)
+
+    assert 1 <= proven <= min(level, KIND_CEILING[kind])
+    assert proven_level(kind, max(level, higher)) >= proven
+    assert proven_level("project", level) == level
 
 
 def test_no_requirements_is_reported_as_such():

@@ -42,6 +42,29 @@ def score_of(user, role, level) -> ReadinessScore:
     return ReadinessScore.objects.get(user=user, role=role, level=level)
 
 
+def test_completed_reads_prove_at_most_working_level(learner, target):
+    role, level, _, rag, evals = target
+    path = published_path(steps=0)
+    read = StepFactory.create(path=path, position=1, kind="read")
+    StepSkillFactory.create(step=read, skill=rag, level=4)
+    exercise = StepFactory.create(path=path, position=2, kind="exercise")
+    StepSkillFactory.create(step=exercise, skill=evals, level=4)
+    enrolment = enrolment_create(user=learner, path=path)
+    for step in (read, exercise):
+        progress_log(enrolment=enrolment, step=step, minutes=30, status="completed")
+
+    readiness_recompute(user_id=learner.pk)
+
+    # RAG 2 of 4 (a read counts up to 2), evaluation 2 of 2 (the exercise proves 3, capped at
+    # the target): 100 * (3 * 2/4 + 1 * 2/2) / 4 = 62.5
+    stored = score_of(learner, role, level)
+    assert stored.score == 62.5
+    assert [(line["skill"], line["current"]) for line in stored.breakdown] == [
+        ("rag", 2.0),
+        ("evals", 3.0),
+    ]
+
+
 def test_recompute_matches_the_hand_computed_score(learner, target):
     role, level, empty_level, rag, evals = target
     path = published_path(steps=0)

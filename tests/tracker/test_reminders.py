@@ -148,13 +148,17 @@ def test_behind_pace_at_most_weekly():
 
     sent = [run_hour(TUESDAY_6PM + timedelta(days=d)) for d in range(8)]
 
-    # 480 minutes left at 15 a week: far behind a target a week away.
+    # 480 minutes left at 28 a week (60 minutes over the 15 local days since it was enrolled,
+    # 30 December to 13 January): far behind a target a week away.
     assert sent[0] == ["behind_pace"]
     assert sent[1:7] == [[]] * 6  # a new ISO week on Monday, but not yet seven days
     assert sent[7] == ["behind_pace"]
     body = mail.outbox[0].body
     assert "target 2026-01-20" in body
-    assert "About 480 minutes a week would get you there (you average 15)" in body
+    assert (
+        "About 480 minutes a week would get you there "
+        "(you average 28 over the 15 days since you started)" in body
+    )
 
 
 def test_weekly_digest_on_mondays_with_minutes_readiness_change_and_streak():

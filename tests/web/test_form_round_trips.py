@@ -51,6 +51,7 @@ def test_the_target_date_survives_saving_the_form_as_it_is_shown(enrolment):
     assert enrolment.target_date == date(2027, 3, 1)
 
 
+@pytest.mark.reliability("Bad input")
 def test_a_status_change_refused_in_part_changes_nothing_on_the_web(enrolment):
     client = signed_in(enrolment.user)
 
@@ -143,6 +144,7 @@ def test_the_recommendation_names_the_role(catalogue):
     assert heading.group(1) == "LLM Engineer"
 
 
+@pytest.mark.reliability("Security")
 def test_deleting_the_account_is_limited_like_a_login():
     user = UserFactory.create()
     client = signed_in(user)
@@ -156,6 +158,7 @@ def test_deleting_the_account_is_limited_like_a_login():
     assert User.objects.filter(pk=user.pk).exists()
 
 
+@pytest.mark.reliability("Security")
 def test_signed_in_pages_are_never_stored(catalogue):
     client = signed_in(UserFactory.create())
 

@@ -27,7 +27,7 @@ PAGES = [
         "/paths/?role=llm-engineer&level=junior&skill=rag-architecture&search=RAG",
         "From backend engineer",
     ),
-    ("/paths/llm-engineer-from-backend/", "Enrol on this path"),
+    ("/paths/llm-engineer-from-backend/", "What finishing it gives"),
     ("/enrolments/{enrolment}/", "Log progress"),
     ("/readiness/", "Breakdown"),
     ("/readiness/?role=ml-engineer&level=senior", "ML Engineer, Senior"),

@@ -73,12 +73,30 @@ SCORE = {
 }
 SCORES = response("Scores", SCORE)
 NEXT_STEP = {
-    "step": 111,
-    "title": "Project: ship a document Q&A feature",
+    "step": 110,
+    "title": "Read: chunking strategies",
+    "kind": "read",
     "path": "llm-engineer-from-backend",
-    "estimated_minutes": 540,
+    "path_title": "LLM engineer from backend engineering",
+    "enrolment": 7,
+    "estimated_minutes": 90,
+    "chain": [
+        {
+            "step": 110,
+            "title": "Read: chunking strategies",
+            "kind": "read",
+            "estimated_minutes": 90,
+        },
+        {
+            "step": 111,
+            "title": "Project: ship a document Q&A feature",
+            "kind": "project",
+            "estimated_minutes": 540,
+        },
+    ],
+    "minutes": 630,
     "gain": 20.7,
-    "gain_per_hour": 2.3,
+    "gain_per_hour": 1.97,
 }
 READINESS_DETAIL = response(
     "Explained",
@@ -93,6 +111,15 @@ READINESS_DETAIL = response(
                 "current": 2.0,
                 "earned": 10.34,
                 "possible": 10.34,
+                "evidence": {
+                    "source": "step",
+                    "kind": "read",
+                    "step_title": "Read: chunking strategies",
+                    "taught": 4,
+                    "counts_up_to": 2,
+                    "capped": True,
+                    "note": "read: counts up to 2; a project or an assessment proves more",
+                },
             }
         ],
         "next_steps": [NEXT_STEP],
@@ -129,6 +156,7 @@ DASHBOARD = response(
             }
         ],
         "target": SCORE,
+        "next_steps_for": SCORE,
         "next_steps": [NEXT_STEP],
         "streak": {"current": 6, "longest": 6},
         "minutes_per_week": 190.0,

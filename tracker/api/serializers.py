@@ -193,6 +193,25 @@ class SkillClaimUpdateSerializer(SomeChangeMixin, SkillClaimSerializer):
 # --- Readiness ---------------------------------------------------------------------------------
 
 
+class EvidenceSerializer(serializers.Serializer[Any]):
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field, not .source
+        choices=["step", "self_claim"],
+        allow_null=True,
+        help_text="What gave the current level: a completed step, your own claim, or nothing.",
+    )
+    kind = serializers.CharField(required=False, help_text="The step's kind (source: step).")
+    step_title = serializers.CharField(required=False)
+    taught = serializers.IntegerField(required=False, help_text="The level the step teaches.")
+    counts_up_to = serializers.IntegerField(
+        required=False, help_text="The most a step of this kind proves (Pathwise's model)."
+    )
+    capped = serializers.BooleanField(
+        required=False, help_text="The step teaches more than its kind can prove."
+    )
+    claimed = serializers.IntegerField(required=False, help_text="Your claim (self_claim).")
+    note = serializers.CharField(help_text='E.g. "read: counts up to 2; a project … proves more".')
+
+
 class BreakdownLineSerializer(serializers.Serializer[Any]):
     skill = serializers.SlugField()
     name = serializers.CharField()
@@ -201,6 +220,7 @@ class BreakdownLineSerializer(serializers.Serializer[Any]):
     current = serializers.FloatField()
     earned = serializers.FloatField()
     possible = serializers.FloatField()
+    evidence = EvidenceSerializer(required=False)
 
 
 class ReadinessScoreSerializer(serializers.ModelSerializer[ReadinessScore]):
@@ -219,12 +239,34 @@ class ReadinessScoreSerializer(serializers.ModelSerializer[ReadinessScore]):
         fields: tuple[str, ...] = ("role", "level", "score", "computed_at")
 
 
+class StepRefSerializer(serializers.Serializer[Any]):
+    step = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    estimated_minutes = serializers.IntegerField()
+
+
 class NextStepSerializer(serializers.Serializer[Any]):
-    step = serializers.IntegerField(source="step.pk")
+    step = serializers.IntegerField(
+        source="step.pk", help_text="The step to log now: its prerequisites are done."
+    )
     title = serializers.CharField(source="step.title")
+    kind = serializers.CharField(source="step.kind")
     path = serializers.SlugField(source="step.path.slug")
+    path_title = serializers.CharField(source="step.path.title")
+    enrolment = serializers.IntegerField(
+        source="enrolment_id",
+        allow_null=True,
+        help_text="Your enrolment to log it on; null: enrol on `path` first.",
+    )
     estimated_minutes = serializers.IntegerField(source="step.estimated_minutes")
-    gain = serializers.FloatField(help_text="Readiness points it adds.")
+    chain = StepRefSerializer(
+        many=True,
+        help_text="Every step of this suggestion in order: `step` first, then the steps it "
+        "unlocks, up to the one the gain is for.",
+    )
+    minutes = serializers.IntegerField(help_text="Estimated minutes of the whole chain.")
+    gain = serializers.FloatField(help_text="Readiness points the whole chain adds.")
     gain_per_hour = serializers.FloatField()
 
 
@@ -275,6 +317,11 @@ class DashboardSerializer(serializers.Serializer[Any]):
     today = serializers.DateField()
     enrolments = EnrolmentProgressSerializer(many=True)
     target = ReadinessScoreSerializer(source="target_score", allow_null=True)
+    next_steps_for = ReadinessScoreSerializer(
+        allow_null=True,
+        help_text="The role and level the next steps work towards: your target, or without "
+        "one the role recommended for you.",
+    )
     next_steps = NextStepSerializer(many=True)
     streak = StreakSerializer(source="streaks")
     minutes_per_week = serializers.FloatField()

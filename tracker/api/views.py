@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -16,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +24,7 @@ from rest_framework.views import APIView
 
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
-from tracker import export, selectors, services
+from tracker import export, selectors, services, targets
 from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.api.filters import ProgressFilter
@@ -430,17 +429,17 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
         return selectors.readiness_scores_for(user=user)
 
     def _target(self) -> tuple[Role, SeniorityLevel]:
-        role = get_object_or_404(Role, slug=self.kwargs["role"])
-        slug = self.request.query_params.get("level")
-        if slug:
-            level = get_object_or_404(SeniorityLevel, slug=slug)
-        else:
-            profile = selectors.profile_get(user=_user(self.request))
-            default = profile.target_level or SeniorityLevel.objects.order_by("rank").first()
-            if default is None:
-                raise Conflict("The catalogue has no seniority levels yet.")
-            level = default
-        return role, level
+        try:
+            target = targets.target_for(
+                profile=selectors.profile_get(user=_user(self.request)),
+                role_slug=self.kwargs["role"],
+                level_slug=self.request.query_params.get("level"),
+            )
+        except targets.UnknownTarget as unknown:
+            raise NotFound(str(unknown)) from unknown
+        except targets.EmptyCatalogue as empty:
+            raise Conflict(str(empty)) from empty
+        return target.role, target.level
 
     @extend_schema(
         summary="Your readiness for every role and level",
@@ -461,12 +460,13 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
     )
     def retrieve(self, request: Request, role: str) -> Response:
         target_role, level = self._target()
-        score = get_object_or_404(self.get_queryset(), role=target_role, level=level)
-        next_steps = selectors.next_best_steps(
-            score=score, done=selectors.completed_step_ids(user=_user(request))
+        score = selectors.readiness_score_get(
+            user_id=_user(request).pk, role=target_role, level=level
         )
+        next_steps = selectors.next_best_steps(score=score)
         data = s.ReadinessScoreSerializer(score).data
-        data["breakdown"] = s.BreakdownLineSerializer(score.breakdown, many=True).data
+        lines = selectors.breakdown_explained(score=score)
+        data["breakdown"] = s.BreakdownLineSerializer(lines, many=True).data
         data["next_steps"] = s.NextStepSerializer(next_steps, many=True).data
         return Response(data)
 

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Catalogue loaded: {report.total('created')} created, "
-                f"{report.total('updated')} updated, {report.total('kept')} kept as edited."
+                f"{report.total('updated')} updated, {report.total('removed')} removed, "
+                f"{report.total('kept')} kept as edited."
             )
         )

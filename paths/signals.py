@@ -1,0 +1,17 @@
+"""What the paths catalogue tells the learner side, which it never imports (DESIGN §2: the
+learner side, `tracker/receivers.py`, listens). Each is sent inside the transaction of the
+change, so a receiver's writes commit or roll back with it.
+
+`path_steps_changed`
+    The steps of a published path, or the skill levels they teach, changed (the admin). Sent
+    with `path_id`; the learners with progress on that path may have another readiness.
+
+`catalogue_loaded`
+    The catalogue loader created or updated rows (requirements, step levels, ...). Sent with
+    no other arguments: any learner's readiness may have changed.
+"""
+
+from django.dispatch import Signal
+
+path_steps_changed = Signal()
+catalogue_loaded = Signal()
