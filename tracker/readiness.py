@@ -50,6 +50,14 @@ on a set exercise shows 3 ("Practitioner"); only a project or an assessment show
 own level, up to 5."""
 
 
+MODEL_NOTE = (
+    "Pathwise's own model, not the source article's: the requirement matrix (skills, target "
+    "levels 1-5 and weights), the level bands, what each kind of step proves (reading and "
+    "courses up to 2, exercises up to 3, projects and assessments up to the step's level) and "
+    "self-claims counting half."
+)
+
+
 def proven_level(kind: str, level: int) -> int:
     """The level a completed step of this kind proves for a skill it teaches at `level`."""
     return min(level, KIND_CEILING[kind])

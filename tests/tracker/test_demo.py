@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from tracker.demo import LLM_PATH_HISTORY, ML_PATH_HISTORY
 from tracker.models import (
@@ -12,6 +13,8 @@ from tracker.models import (
     SkillClaim,
     User,
 )
+from tracker.selectors import dashboard_get
+from tracker.services import enrolment_create, progress_log
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,26 @@ def test_demo_accounts_give_the_learner_history_once(catalogue, settings):
     assert curator.is_staff
     assert list(curator.groups.values_list("name", flat=True)) == ["Curators"]
     assert out.getvalue().count("learner@pathwise.local / learn-ai-2026") == 2
+
+
+def test_the_demo_learners_dashboard_shows_steps_they_can_take(catalogue, settings):
+    settings.DEBUG = True
+    call_command("demo_accounts", stdout=StringIO())
+    learner = User.objects.get(email="learner@pathwise.local")
+
+    suggestions = dashboard_get(user=learner).next_steps
+
+    assert suggestions
+    for suggestion in suggestions:  # each chain, in order, is logged as completed
+        with transaction.atomic():
+            enrolment = (
+                Enrolment.objects.get(pk=suggestion.enrolment_id, user=learner)
+                if suggestion.enrolment_id
+                else enrolment_create(user=learner, path=suggestion.step.path)
+            )
+            for step in suggestion.chain:
+                progress_log(enrolment=enrolment, step=step, minutes=5, status="completed")
+            transaction.set_rollback(True)
 
 
 def test_demo_accounts_refuse_without_debug(settings):

@@ -42,6 +42,8 @@ def test_the_breakdown_names_the_evidence_and_the_cap_of_its_kind(client_for):
     body = client_for(user).get(f"/api/v1/readiness/{role.slug}/?level={level.slug}").json()
 
     by_skill = {line["skill"]: line for line in body["breakdown"]}
+    assert by_skill["rag"]["target_band"] == "Advanced"  # 4
+    assert body["model_note"].startswith("Pathwise's own model")
     assert by_skill["rag"]["current"] == 2
     assert by_skill["rag"]["evidence"] == {
         "source": "step",

@@ -106,7 +106,8 @@ READINESS_DETAIL = response(
             {
                 "skill": "rag-architecture",
                 "name": "RAG architecture",
-                "target": 1,
+                "target": 2,
+                "target_band": "Working",
                 "weight": 3,
                 "current": 2.0,
                 "earned": 10.34,
@@ -123,6 +124,7 @@ READINESS_DETAIL = response(
             }
         ],
         "next_steps": [NEXT_STEP],
+        "model_note": "Pathwise's own model, not the source article's: the requirement matrix …",
     },
 )
 HISTORY = response("Daily", {"day": "2026-11-27", "score": 44.8})

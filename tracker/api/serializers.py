@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from careers.bands import band, bands_documentation
 from careers.models import Background, Role, SeniorityLevel, Skill
 from config.api import (
     AwareDateTimeField,
@@ -216,11 +217,16 @@ class BreakdownLineSerializer(serializers.Serializer[Any]):
     skill = serializers.SlugField()
     name = serializers.CharField()
     target = serializers.IntegerField()
+    target_band = serializers.SerializerMethodField(help_text=f"Levels: {bands_documentation()}")
     weight = serializers.IntegerField()
     current = serializers.FloatField()
     earned = serializers.FloatField()
     possible = serializers.FloatField()
     evidence = EvidenceSerializer(required=False)
+
+    def get_target_band(self, line: dict[str, Any]) -> str:
+        found = band(line["target"])
+        return found.name if found else ""
 
 
 class ReadinessScoreSerializer(serializers.ModelSerializer[ReadinessScore]):
@@ -273,9 +279,10 @@ class NextStepSerializer(serializers.Serializer[Any]):
 class ReadinessDetailSerializer(ReadinessScoreSerializer):
     breakdown = BreakdownLineSerializer(many=True)
     next_steps = NextStepSerializer(many=True)
+    model_note = serializers.CharField(help_text="What in this answer is Pathwise's own model.")
 
     class Meta(ReadinessScoreSerializer.Meta):
-        fields = (*ReadinessScoreSerializer.Meta.fields, "breakdown", "next_steps")
+        fields = (*ReadinessScoreSerializer.Meta.fields, "breakdown", "next_steps", "model_note")
 
 
 class SnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):

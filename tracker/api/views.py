@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
-from tracker import export, selectors, services, targets
+from tracker import export, readiness, selectors, services, targets
 from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.api.filters import ProgressFilter
@@ -468,6 +468,7 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
         lines = selectors.breakdown_explained(score=score)
         data["breakdown"] = s.BreakdownLineSerializer(lines, many=True).data
         data["next_steps"] = s.NextStepSerializer(next_steps, many=True).data
+        data["model_note"] = readiness.MODEL_NOTE
         return Response(data)
 
     @extend_schema(
