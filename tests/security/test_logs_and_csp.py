@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from config.log_redaction import RedactSecrets, redact
 from tests.processes import ROOT, free_port, wait_for
+from tests.web.test_browser import ARGS as CHROMIUM_ARGS
 from tracker.reminders import unsubscribe_token
 
 pytestmark = pytest.mark.reliability("Security")
@@ -154,14 +155,7 @@ def test_swagger_ui_renders_without_a_csp_violation_in_a_real_browser(live_serve
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=str(chromium_path),
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
+                args=CHROMIUM_ARGS,
             )
             page = browser.new_page()
             refused: list[str] = []
