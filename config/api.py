@@ -41,6 +41,18 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The cap in the schema too (DRF and drf-spectacular leave it out)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} unless given, at most "
+                    f"{self.max_page_size} (a larger value gives {self.max_page_size})."
+                )
+        return parameters
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT

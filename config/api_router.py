@@ -20,6 +20,7 @@ router.register("readiness", tracker.ReadinessViewSet, basename="readiness")
 app_name = "api"
 urlpatterns = [
     path("me/", tracker.MeView.as_view(), name="me"),
+    path("me/delete/", tracker.AccountDeleteView.as_view(), name="me-delete"),
     path("me/export/", tracker.ExportView.as_view(), name="me-export"),
     path("recommendation/", tracker.RecommendationView.as_view(), name="recommendation"),
     path("dashboard/", tracker.DashboardView.as_view(), name="dashboard"),

@@ -1,85 +1,27 @@
-"""Everything stored about a learner, as JSON (GET /api/v1/me/export/)."""
+"""Everything stored about a learner, as JSON (GET /api/v1/me/export/ and the web download),
+named and shaped as the API names things: each part is what its API endpoint gives (profile as
+GET /api/v1/me/, enrolments as /api/v1/enrolments/ ...), without internal bookkeeping fields."""
 
 from typing import Any
 
-from django.forms.models import model_to_dict
-
-from tracker.models import (
-    Enrolment,
-    LearnerProfile,
-    ProgressEntry,
-    ReadinessScore,
-    ReadinessSnapshot,
-    ReminderDelivery,
-    SkillClaim,
-    User,
-)
-
-
-def _rows(queryset: Any, *fields: str) -> list[dict[str, Any]]:
-    return list(queryset.values(*fields))
+from tracker import selectors
+from tracker.api.serializers import ExportSerializer
+from tracker.models import ProgressEntry, ReadinessSnapshot, ReminderDelivery, SkillClaim, User
 
 
 def learner_export(*, user: User) -> dict[str, Any]:
-    profile = LearnerProfile.objects.get(user=user)
-    return {
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-        },
-        "profile": model_to_dict(profile, exclude=["user"]),
-        "enrolments": _rows(
-            Enrolment.objects.filter(user=user),
-            "id",
-            "path__slug",
-            "status",
-            "target_date",
-            "enrolled_at",
-            "completed_at",
-        ),
-        "progress": _rows(
-            ProgressEntry.objects.filter(user=user),
-            "id",
-            "enrolment_id",
-            "step_id",
-            "step__title",
-            "minutes",
-            "status",
-            "note",
-            "evidence_url",
-            "occurred_at",
-            "client_id",
-            "created_at",
-        ),
-        "skill_claims": _rows(
-            SkillClaim.objects.filter(user=user),
-            "skill__slug",
-            "level",
-            "evidence_url",
-            "note",
-            "created_at",
-            "updated_at",
-        ),
-        "readiness": _rows(
-            ReadinessScore.objects.filter(user=user),
-            "role__slug",
-            "level__slug",
-            "score",
-            "breakdown",
-            "computed_at",
-        ),
-        "readiness_history": _rows(
-            ReadinessSnapshot.objects.filter(user=user), "role__slug", "level__slug", "day", "score"
-        ),
-        "reminders": _rows(
-            ReminderDelivery.objects.filter(user=user),
-            "kind",
-            "period_key",
-            "status",
-            "claimed_at",
-            "sent_at",
-        ),
+    document = {
+        "account": user,
+        "profile": selectors.profile_get(user=user),
+        "enrolments": selectors.enrolments_for(user=user).order_by("enrolled_at", "pk"),
+        "progress": ProgressEntry.objects.filter(user=user).order_by("occurred_at", "pk"),
+        "skill_claims": SkillClaim.objects.filter(user=user)
+        .select_related("skill")
+        .order_by("skill__slug"),
+        "readiness": selectors.readiness_scores_for(user=user),
+        "readiness_history": ReadinessSnapshot.objects.filter(user=user)
+        .select_related("role", "level")
+        .order_by("role__position", "level__rank", "day"),
+        "reminders": ReminderDelivery.objects.filter(user=user).order_by("claimed_at", "pk"),
     }
+    return dict(ExportSerializer(document).data)

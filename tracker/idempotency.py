@@ -1,5 +1,6 @@
 """`Idempotency-Key` for API writes: the same key and body replay the first response (status
-and body); the same key with another body is refused (422); a second request while the first
+and body); the same key with another body is a conflict (409, like a client_id reused
+with another entry); a second request while the first
 is still running is refused (409), so concurrent retries create one entry."""
 
 import hashlib
@@ -51,7 +52,10 @@ def idempotent(user: User, key: str | None, body: Any, respond: Callable[[], Res
 def _replay(user: User, key: str, request_hash: str) -> Response:
     record = IdempotencyKey.objects.get(user=user, key=key)
     if record.request_hash != request_hash:
-        raise Unprocessable("This Idempotency-Key was used with a different request body.")
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request body; use a new key "
+            "for a new request."
+        )
     if record.status_code is None:
         raise Conflict("A request with this Idempotency-Key is still being processed.")
     return Response(

@@ -3,7 +3,7 @@ queries. The web dashboard and the API both read through here."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -186,6 +186,8 @@ class EnrolmentProgress:
     steps_total: int
     steps_done: int
     pace: pace.EnrolmentPace
+    # The first step (by position) not completed whose prerequisites are: where to continue.
+    continue_step: Step | None = None
 
     @property
     def percent_done(self) -> int:
@@ -203,6 +205,44 @@ class Dashboard:
     streaks: streaks.Streaks
     calendar: list[tuple[date, int]]
     minutes_per_week: float
+    week_start: date  # this local week's Monday
+    minutes_this_week: int  # logged from week_start to now
+
+
+def _continue_steps(enrolments: list[Enrolment]) -> dict[int, Step | None]:
+    """Per enrolment id, the first step not completed whose prerequisites are, in three queries
+    whatever the number of enrolments."""
+    if not enrolments:
+        return {}
+    path_ids = {e.path_id for e in enrolments}
+    steps: dict[int, list[Step]] = defaultdict(list)
+    for step in (
+        Step.objects.filter(path_id__in=path_ids)
+        .only("pk", "path_id", "position", "title", "kind", "estimated_minutes")
+        .order_by("position")
+    ):
+        steps[step.path_id].append(step)
+    prerequisites: dict[int, set[int]] = defaultdict(set)
+    for step_id, prerequisite_id in Step.prerequisites.through.objects.filter(
+        from_step__path_id__in=path_ids
+    ).values_list("from_step_id", "to_step_id"):
+        prerequisites[step_id].add(prerequisite_id)
+    completed: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, step_id in ProgressEntry.objects.filter(
+        enrolment_id__in=[e.pk for e in enrolments], status=ProgressEntry.Status.COMPLETED
+    ).values_list("enrolment_id", "step_id"):
+        completed[enrolment_id].add(step_id)
+    return {
+        e.pk: next(
+            (
+                step
+                for step in steps[e.path_id]
+                if step.pk not in completed[e.pk] and prerequisites[step.pk] <= completed[e.pk]
+            ),
+            None,
+        )
+        for e in enrolments
+    }
 
 
 def _enrolment_progress(
@@ -213,12 +253,14 @@ def _enrolment_progress(
     figures = activity.enrolment_figures(
         enrolments=enrolments, clocks={user.pk: activity.LearnerClock(zone, today)}
     )
+    continue_steps = _continue_steps(enrolments)
     return [
         EnrolmentProgress(
             enrolment=enrolment,
             steps_total=figures[enrolment.pk].steps_total,
             steps_done=figures[enrolment.pk].steps_done,
             pace=figures[enrolment.pk].pace,
+            continue_step=continue_steps[enrolment.pk],
         )
         for enrolment in enrolments
     ]
@@ -261,6 +303,7 @@ def dashboard_get(*, user: User) -> Dashboard:
     days = minutes_by_day(user=user, zone=profile.timezone)
     target_score = target_score_get(profile=profile)
     steps_for = target_score or _recommended_score(profile)
+    week_start = today - timedelta(days=today.weekday())
     return Dashboard(
         profile=profile,
         today=today,
@@ -273,6 +316,8 @@ def dashboard_get(*, user: User) -> Dashboard:
         minutes_per_week=activity.minutes_per_week(
             days, today=today, started=activity.local_day(user.date_joined, zone)
         ),
+        week_start=week_start,
+        minutes_this_week=sum(m for day, m in days.items() if week_start <= day <= today),
     )
 
 

@@ -357,7 +357,7 @@ def _progress_replay(
     if entry is None:
         return None
     if not _same_entry(entry, wanted):
-        raise ProgressConflict("This client id was already used for a different entry.")
+        raise ProgressConflict("This client_id was already used for a different entry.")
     return ProgressResult(entry=entry, created=False)
 
 

@@ -16,6 +16,8 @@ CALENDAR_DAYS = 365
 class Streaks:
     current: int
     longest: int
+    # The current streak ends yesterday: logging today keeps it, tomorrow it is gone.
+    at_risk: bool = False
 
 
 def streaks(active_days: Iterable[date], today: date) -> Streaks:
@@ -27,7 +29,8 @@ def streaks(active_days: Iterable[date], today: date) -> Streaks:
         longest = max(longest, run)
         previous = day
     ends_recently = previous is not None and today - previous <= timedelta(days=1)
-    return Streaks(current=run if ends_recently else 0, longest=longest)
+    current = run if ends_recently else 0
+    return Streaks(current=current, longest=longest, at_risk=current > 0 and previous != today)
 
 
 def activity_calendar(minutes_by_day: Mapping[date, int], today: date) -> list[tuple[date, int]]:

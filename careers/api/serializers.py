@@ -183,6 +183,9 @@ def requirement_data(requirement: Any) -> dict[str, Any]:
 
 class RoleDetailSerializer(RoleSummarySerializer):
     toolchain = ToolSerializer(source="tools", many=True, read_only=True)
+    day_in_the_life = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Short items, in order."
+    )
     day_in_the_life_context = serializers.CharField(
         read_only=True,
         help_text='How the list is introduced, e.g. "A typical day for an ML engineer at a UK '

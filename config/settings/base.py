@@ -288,6 +288,10 @@ HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_ACCESS_SECONDS", defa
 HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_REFRESH_SECONDS", default=30 * 86400)
 HEADLESS_JWT_ROTATE_REFRESH_TOKEN = True
 HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True  # logout and deletion revoke tokens at once
+# allauth's own OpenAPI specification of the app API, at /_allauth/openapi.json (and .yaml),
+# linked from /api/docs/. Its HTML viewers load from a CDN, which we never do: none served.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 
 
 def embedded_jwt_key(path: Path) -> str:
@@ -335,7 +339,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathwise API",
-    "DESCRIPTION": "Career roles, learning paths and learner progress for the Pathwise apps.",
+    "DESCRIPTION": "Career roles, learning paths and learner progress for the Pathwise apps.\n\n"
+    "Sign-up, login, token refresh and logout are django-allauth's headless app API under "
+    "`/_allauth/app/v1/`, specified in its own OpenAPI document: "
+    "[/_allauth/openapi.json](/_allauth/openapi.json). Send the access token it gives as "
+    "`Authorization: Bearer <token>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -346,9 +354,11 @@ SPECTACULAR_SETTINGS = {
         "ProgressStatusEnum": "tracker.models.ProgressEntry.Status",
     },
     "COMPONENT_SPLIT_REQUEST": True,
-    # OpenAPI links between operations, for clients and stateful tests (config/openapi.py).
+    # OpenAPI links between operations, for clients and stateful tests, and the Problem body
+    # with each status and header on every error response (config/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.openapi.add_links",
+        "config.openapi.add_problems",
     ],
 }

@@ -7,6 +7,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.serializers import BaseSerializer
 
+from careers.models import Role, SeniorityLevel, Skill
 from paths.api.serializers import PathDetailSerializer, PathSummarySerializer
 from paths.models import LearningPath
 from paths.selectors import published_paths, published_paths_with_steps
@@ -29,9 +30,27 @@ PATH_EXAMPLE = OpenApiExample(
 
 
 class PathFilter(django_filters.FilterSet):
-    role = django_filters.CharFilter(field_name="role__slug", help_text="Role slug.")
-    level = django_filters.CharFilter(field_name="level__slug", help_text="Seniority level slug.")
-    skill = django_filters.CharFilter(method="filter_skill", help_text="Skill slug taught.")
+    """Unknown slugs are a 400 naming the parameter, not an empty list."""
+
+    role = django_filters.ModelChoiceFilter(
+        queryset=Role.objects.all(),
+        to_field_name="slug",
+        help_text="Role slug.",
+        error_messages={"invalid_choice": "There is no role with this slug."},
+    )
+    level = django_filters.ModelChoiceFilter(
+        queryset=SeniorityLevel.objects.all(),
+        to_field_name="slug",
+        help_text="Seniority level slug.",
+        error_messages={"invalid_choice": "There is no level with this slug."},
+    )
+    skill = django_filters.ModelChoiceFilter(
+        queryset=Skill.objects.all(),
+        to_field_name="slug",
+        method="filter_skill",
+        help_text="Skill slug taught.",
+        error_messages={"invalid_choice": "There is no skill with this slug."},
+    )
     search = django_filters.CharFilter(
         method="filter_search", help_text="Words in title or summary."
     )
@@ -41,11 +60,9 @@ class PathFilter(django_filters.FilterSet):
         fields = ("role", "level", "skill", "search")
 
     def filter_skill(
-        self, queryset: QuerySet[LearningPath], name: str, value: str
+        self, queryset: QuerySet[LearningPath], name: str, value: Skill
     ) -> QuerySet[LearningPath]:
-        return queryset.filter(
-            pk__in=LearningPath.objects.filter(steps__skills__slug=value).values("pk")
-        )
+        return queryset.filter(pk__in=LearningPath.objects.filter(steps__skills=value).values("pk"))
 
     def filter_search(
         self, queryset: QuerySet[LearningPath], name: str, value: str

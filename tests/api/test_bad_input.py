@@ -205,7 +205,7 @@ def test_client_id_conflict_is_409(owner_api, enrolment):
     assert ProgressEntry.objects.get().minutes == 20
 
 
-def test_idempotency_key_with_another_body_is_422(owner_api, enrolment):
+def test_idempotency_key_with_another_body_is_409(owner_api, enrolment):
     first = owner_api.post(
         "/api/v1/progress/", entry(enrolment), format="json", HTTP_IDEMPOTENCY_KEY="k1"
     )
@@ -214,7 +214,7 @@ def test_idempotency_key_with_another_body_is_422(owner_api, enrolment):
     )
 
     assert first.status_code == 201
-    assert_problem(second, 422)
+    assert_problem(second, 409)
     assert ProgressEntry.objects.count() == 1
 
 

@@ -106,7 +106,8 @@ MATRIX = [
     # Each learner's own score: one without progress gets 0 (test_lists_hold_only_...).
     ("get", "/api/v1/readiness/llm-engineer/?level=junior", None, (401, 200, 200, 200)),
     ("get", "/api/v1/readiness/llm-engineer/history/?level=junior", None, (401, 200, 200, 200)),
-    ("delete", "/api/v1/me/", {"password": "wrong password"}, (401, 400, 400, 400)),
+    ("post", "/api/v1/me/delete/", {"password": "wrong password"}, (401, 400, 400, 400)),
+    ("delete", "/api/v1/me/", {"password": "wrong password"}, (401, 405, 405, 405)),
 ]
 
 

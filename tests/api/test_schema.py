@@ -18,8 +18,9 @@ def operations():
 
 def examples_of(operation) -> list:
     contents = list(operation.get("requestBody", {}).get("content", {}).values())
-    for response in operation.get("responses", {}).values():
-        contents += list(response.get("content", {}).values())
+    for status, response in operation.get("responses", {}).items():
+        if status.startswith("2"):  # errors share the Problem component and its example
+            contents += list(response.get("content", {}).values())
     if not contents:
         return ["(no body either way)"]
     return [name for content in contents for name in content.get("examples", {})]

@@ -206,10 +206,12 @@ def test_tokens_from_the_app_api_are_never_stored(api, owner):
 @SECURITY
 def test_deleting_the_account_is_limited_like_a_login(owner_api, owner):
     wrong = [
-        owner_api.delete("/api/v1/me/", {"password": f"guess-{n}-password"}, format="json")
+        owner_api.post("/api/v1/me/delete/", {"password": f"guess-{n}-password"}, format="json")
         for n in range(6)
     ]
-    right = owner_api.delete("/api/v1/me/", {"password": "a-long-test-password"}, format="json")
+    right = owner_api.post(
+        "/api/v1/me/delete/", {"password": "a-long-test-password"}, format="json"
+    )
 
     assert [r.status_code for r in wrong] == [400] * 5 + [429]
     assert wrong[5]["Content-Type"] == PROBLEM

@@ -277,7 +277,7 @@ def writes(user: User) -> dict[str, Write]:
         "POST /api/v1/skill-claims/": Write(
             "POST", "/api/v1/skill-claims/", {"skill": CLAIMED, "level": 4}, 201
         ),
-        "DELETE /api/v1/me/": Write("DELETE", "/api/v1/me/", {"password": PASSWORD}, 204),
+        "POST /api/v1/me/delete/": Write("POST", "/api/v1/me/delete/", {"password": PASSWORD}, 204),
     }
 
 

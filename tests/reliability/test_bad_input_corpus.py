@@ -403,7 +403,9 @@ API_WRITES = {
             "quiet_hours_end": "nullable-int",
         },
     ),
-    "DELETE me": ApiWrite("DELETE", "/api/v1/me/", lambda w: {}, {"password": "password"}),
+    "POST me/delete": ApiWrite(
+        "POST", "/api/v1/me/delete/", lambda w: {}, {"password": "password"}
+    ),
     "POST skill-claims": ApiWrite(
         "POST",
         "/api/v1/skill-claims/",

@@ -24,10 +24,11 @@ def test_streak_runs_end_today_or_yesterday():
     today = date(2026, 5, 10)
     days = [date(2026, 5, d) for d in (1, 2, 3, 4, 8, 9)]
 
-    assert streaks(days, today) == Streaks(current=2, longest=4)
-    assert streaks([*days, today], today) == Streaks(current=3, longest=4)
-    assert streaks(days, date(2026, 5, 11)) == Streaks(current=0, longest=4)
-    assert streaks([], today) == Streaks(current=0, longest=0)
+    # Ending yesterday, the streak is at risk: logging today keeps it.
+    assert streaks(days, today) == Streaks(current=2, longest=4, at_risk=True)
+    assert streaks([*days, today], today) == Streaks(current=3, longest=4, at_risk=False)
+    assert streaks(days, date(2026, 5, 11)) == Streaks(current=0, longest=4, at_risk=False)
+    assert streaks([], today) == Streaks(current=0, longest=0, at_risk=False)
 
 
 def test_calendar_has_365_days_ending_today():

@@ -10,6 +10,7 @@ from careers.models import Role, SeniorityLevel
 from config.api import server_error
 from paths.models import LearningPath
 from tests.factories import UserFactory, published_path
+from tracker.api.serializers import ProfileSerializer
 from tracker.demo import demo_history_seed
 from tracker.models import Enrolment, LearnerProfile, ProgressEntry, User
 from tracker.recompute import readiness_recompute
@@ -283,6 +284,7 @@ def test_download_my_data_and_delete_my_account(catalogue):
 
     assert export["Content-Disposition"] == 'attachment; filename="pathwise-export.json"'
     assert export.json()["account"]["email"] == user.email
+    assert set(export.json()["profile"]) == set(ProfileSerializer.Meta.fields)  # as /me/ gives
     assert "nothing was deleted" in wrong.content.decode()
     assert "all its data are deleted" in deleted.content.decode()
     assert not User.objects.filter(pk=user.pk).exists()

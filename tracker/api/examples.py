@@ -139,6 +139,14 @@ RECOMMENDATION = response(
         ],
     },
 )
+DASHBOARD_SCORE = {
+    "role": "llm-engineer",
+    "role_name": "LLM Engineer",
+    "level": "junior",
+    "level_name": "Junior",
+    "score": 44.8,
+    "computed_at": "2026-11-28T07:00:00Z",
+}
 DASHBOARD = response(
     "Home screen",
     {
@@ -155,27 +163,50 @@ DASHBOARD = response(
                     "projected_finish": "2027-02-03",
                     "on_track": False,
                 },
+                "continue_step": {
+                    "step": 107,
+                    "title": "Build a RAG feature",
+                    "kind": "project",
+                    "estimated_minutes": 240,
+                },
             }
         ],
-        "target": SCORE,
-        "next_steps_for": SCORE,
+        "target": DASHBOARD_SCORE,
+        "next_steps_for": DASHBOARD_SCORE,
         "next_steps": [NEXT_STEP],
-        "streak": {"current": 6, "longest": 6},
+        "streak": {"current": 6, "longest": 6, "at_risk": True},
         "minutes_per_week": 190.0,
         "weekly_goal_minutes": 240,
+        "week": {"start": "2026-11-23", "minutes": 150, "goal_minutes": 240},
     },
 )
 EXPORT = response(
     "Export",
     {
-        "account": {"email": "ada@example.com"},
-        "profile": {"timezone": "Europe/London"},
-        "enrolments": [],
-        "progress": [],
-        "skill_claims": [],
-        "readiness": [],
-        "readiness_history": [],
-        "reminders": [],
+        "account": {
+            "email": "ada@example.com",
+            "first_name": "Ada",
+            "last_name": "",
+            "date_joined": "2026-11-01T09:00:00Z",
+            "last_login": "2026-11-30T18:00:00Z",
+        },
+        "profile": PROFILE.value,
+        "enrolments": [ENROLMENT.value],
+        "progress": [ENTRY.value],
+        "skill_claims": [CLAIM.value],
+        "readiness": [SCORE],
+        "readiness_history": [
+            {"role": "llm-engineer", "level": "junior", "day": "2026-11-27", "score": 44.8}
+        ],
+        "reminders": [
+            {
+                "kind": "inactivity",
+                "period_key": "2026-11-28",
+                "status": "sent",
+                "claimed_at": "2026-11-28T18:00:00Z",
+                "sent_at": "2026-11-28T18:00:02Z",
+            }
+        ],
     },
 )
 DELETE_ACCOUNT = OpenApiExample(

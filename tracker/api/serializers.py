@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from careers.bands import band, bands_documentation
@@ -15,6 +16,7 @@ from config.api import (
     StrictSerializerMixin,
     StrictUUIDField,
 )
+from config.openapi import FIELD_ERRORS_SCHEMA
 from paths.models import LearningPath, Step
 from tracker.models import (
     MINUTES_PER_DAY,
@@ -24,7 +26,9 @@ from tracker.models import (
     ProgressEntry,
     ReadinessScore,
     ReadinessSnapshot,
+    ReminderDelivery,
     SkillClaim,
+    User,
 )
 from tracker.services import PROFILE_FIELDS
 
@@ -150,19 +154,39 @@ class ProgressCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any
         return Enrolment(pk=pk, user=self.context["request"].user)
 
 
+@extend_schema_field(ProgressCreateSerializer(many=True))
+class BatchEntriesField(serializers.ListField):
+    """Any objects at runtime: the view validates each entry on its own (ProgressCreateSerializer)
+    so that each gets its own answer; the schema gives them the create input's shape."""
+
+
+@extend_schema_field(FIELD_ERRORS_SCHEMA)
+class FieldErrorsField(serializers.ListField):
+    """[{field, message}], as config.api.field_errors() makes them."""
+
+
 class ProgressBatchSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
     checked_per_item = ("entries",)  # each entry gets its own answer
-    entries = serializers.ListField(
-        child=serializers.DictField(), min_length=1, max_length=100, help_text="1 to 100 entries."
+    entries = BatchEntriesField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=100,
+        help_text="1 to 100 entries, each as `POST /api/v1/progress/` takes it.",
     )
 
 
 class ProgressBatchResultSerializer(serializers.Serializer[Any]):
-    index = serializers.IntegerField()
-    status = serializers.IntegerField(help_text="201 created, 200 replayed, 4xx refused.")
-    entry = ProgressEntrySerializer(required=False)
-    errors = serializers.ListField(  # type: ignore[assignment]  # a field, not .errors
-        child=serializers.DictField(), required=False
+    index = serializers.IntegerField(help_text="The entry's position in `entries`, from 0.")
+    status = serializers.IntegerField(
+        help_text="As `POST /api/v1/progress/` would answer for this entry: 201 created, 200 "
+        "replayed (already logged); 400, 409 or 422 refused (see `errors`; resending it "
+        "unchanged gives the same); 503 not saved this time: retry this entry later."
+    )
+    entry = ProgressEntrySerializer(required=False, help_text="The entry, when 200 or 201.")
+    errors = FieldErrorsField(  # type: ignore[assignment]  # a field, not .errors
+        child=serializers.DictField(),
+        required=False,
+        help_text="What was wrong, when refused or not saved: [{field, message}].",
     )
 
 
@@ -313,23 +337,115 @@ class EnrolmentProgressSerializer(serializers.Serializer[Any]):
     steps_done = serializers.IntegerField()
     percent_done = serializers.IntegerField()
     pace = PaceSerializer()
+    continue_step = StepRefSerializer(
+        allow_null=True,
+        help_text="Where to continue: the first step not completed whose prerequisites are; "
+        "null when every step is completed.",
+    )
 
 
 class StreakSerializer(serializers.Serializer[Any]):
-    current = serializers.IntegerField()
+    current = serializers.IntegerField(help_text="Days in a row with something logged.")
     longest = serializers.IntegerField()
+    at_risk = serializers.BooleanField(
+        help_text="The current streak needs something logged today to go on (true when it is "
+        "above 0 and nothing is logged today yet)."
+    )
+
+
+class RoundedScoreField(serializers.FloatField):
+    """A score as shown to people: one decimal."""
+
+    def to_representation(self, value: Any) -> Any:
+        return round(float(value), 1)
+
+
+class DashboardScoreSerializer(serializers.ModelSerializer[ReadinessScore]):
+    role: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    role_name = serializers.CharField(source="role.name", read_only=True)
+    level: serializers.SlugRelatedField[SeniorityLevel] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    level_name = serializers.CharField(source="level.name", read_only=True)
+    score = RoundedScoreField(
+        allow_null=True,
+        help_text="0-100, one decimal (as shown); null when the role and level have no "
+        "requirements. GET /api/v1/readiness/ gives the unrounded figure.",
+    )
+
+    class Meta:
+        model = ReadinessScore
+        fields = ("role", "role_name", "level", "level_name", "score", "computed_at")
+
+
+class WeekSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(
+        source="week_start", help_text="Monday of this week, your local date."
+    )
+    minutes = serializers.IntegerField(
+        source="minutes_this_week", help_text="Logged from Monday (local) to now."
+    )
+    goal_minutes = serializers.IntegerField(
+        source="profile.weekly_goal_minutes", help_text="Your weekly goal; 0 when none is set."
+    )
 
 
 class DashboardSerializer(serializers.Serializer[Any]):
     today = serializers.DateField()
     enrolments = EnrolmentProgressSerializer(many=True)
-    target = ReadinessScoreSerializer(source="target_score", allow_null=True)
-    next_steps_for = ReadinessScoreSerializer(
+    target = DashboardScoreSerializer(source="target_score", allow_null=True)
+    next_steps_for = DashboardScoreSerializer(
         allow_null=True,
         help_text="The role and level the next steps work towards: your target, or without "
         "one the role recommended for you.",
     )
     next_steps = NextStepSerializer(many=True)
     streak = StreakSerializer(source="streaks")
-    minutes_per_week = serializers.FloatField()
+    minutes_per_week = serializers.FloatField(help_text="Average of recent weeks.")
     weekly_goal_minutes = serializers.IntegerField(source="profile.weekly_goal_minutes")
+    week = WeekSerializer(source="*", help_text="This week's minutes against the weekly goal.")
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+class AccountSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "date_joined", "last_login")
+        read_only_fields = fields
+
+
+class ExportSnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):
+    role: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    level: serializers.SlugRelatedField[SeniorityLevel] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = ReadinessSnapshot
+        fields = ("role", "level", "day", "score")
+
+
+class ReminderDeliverySerializer(serializers.ModelSerializer[ReminderDelivery]):
+    class Meta:
+        model = ReminderDelivery
+        fields = ("kind", "period_key", "status", "claimed_at", "sent_at")
+        read_only_fields = fields
+
+
+class ExportSerializer(serializers.Serializer[Any]):
+    """Everything stored about the learner, each part in the shape its API endpoint gives."""
+
+    account = AccountSerializer()
+    profile = ProfileSerializer(help_text="As GET /api/v1/me/ gives it.")
+    enrolments = EnrolmentSerializer(many=True, help_text="Withdrawn ones included.")
+    progress = ProgressEntrySerializer(many=True)
+    skill_claims = SkillClaimSerializer(many=True)
+    readiness = ReadinessScoreSerializer(many=True)
+    readiness_history = ExportSnapshotSerializer(many=True)
+    reminders = ReminderDeliverySerializer(many=True, help_text="Reminder emails sent or due.")

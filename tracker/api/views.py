@@ -15,10 +15,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
@@ -38,13 +39,23 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Retrying with the same key and body replays the first response; the same key "
-    "with another body is 422. Keys are kept 24 hours.",
+    description="Retrying with the same key and body replays the first response (with "
+    "Idempotent-Replayed: true); the same key with another body is 409, as is a retry while the "
+    "first request is still running. Keys are kept 24 hours.",
 )
 
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def _created(request: Request, response: Response, route: str) -> Response:
+    """A 201 carries the created resource's address in `Location`."""
+    if response.status_code == status.HTTP_201_CREATED:
+        response["Location"] = request.build_absolute_uri(
+            reverse(f"api:{route}-detail", args=[response.data["id"]])
+        )
+    return response
 
 
 class LearnerScoped(GenericAPIView[Any]):
@@ -96,16 +107,27 @@ class MeView(APIView):
         profile = services.learner_profile_update(user=_user(request), **serializer.validated_data)
         return Response(s.ProfileSerializer(selectors.profile_get(user=profile.user)).data)
 
+    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        if request.method == "DELETE":  # the old form: a DELETE body the schema cannot describe
+            raise MethodNotAllowed(
+                "DELETE",
+                detail='Delete the account with POST /api/v1/me/delete/ and {"password": ...}.',
+            )
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class AccountDeleteView(APIView):
     @extend_schema(
         summary="Delete your account",
         description="Deletes the account and all its data, after the password is confirmed. "
-        "Every token of the account stops working at once. Wrong passwords count against the "
-        "same limits as failed logins (429 with Retry-After).",
+        "Every token of the account stops working at once. A wrong password is a 400 on "
+        "`password`; wrong passwords count against the same limits as failed logins (429 with "
+        "Retry-After). `DELETE /api/v1/me/` answers 405 naming this operation.",
         request=s.PasswordConfirmSerializer,
         responses={204: None, 400: PROBLEM, 429: PROBLEM},
         examples=[ex.DELETE_ACCOUNT],
     )
-    def delete(self, request: Request) -> Response:
+    def post(self, request: Request) -> Response:
         serializer = s.PasswordConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = _user(request)
@@ -125,8 +147,9 @@ class MeView(APIView):
 class ExportView(APIView):
     @extend_schema(
         summary="Export your data",
-        description="Everything stored about you, as JSON.",
-        responses={200: OpenApiTypes.OBJECT},
+        description="Everything stored about you, as JSON: each part named and shaped as its "
+        "endpoint gives it (profile as /me/, enrolments as /enrolments/, ...).",
+        responses={200: s.ExportSerializer},
         examples=[ex.EXPORT],
     )
     def get(self, request: Request) -> Response:
@@ -221,7 +244,8 @@ class EnrolmentViewSet(
         serializer = s.EnrolmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrolment = services.enrolment_create(user=_user(request), **serializer.validated_data)
-        return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+        response = Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+        return _created(request, response, "enrolment")
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enrolment = self.get_object()
@@ -246,11 +270,23 @@ def _log(request: Request, data: Any) -> tuple[ProgressEntry, bool]:
 @extend_schema_view(
     list=extend_schema(
         summary="Your progress entries",
-        description="Newest first; filter with ?enrolment=<id> or ?step=<id>.",
+        description="Newest first; filter with ?enrolment=<id>, ?step=<id> or ?status=.",
+        examples=[ex.ENTRY],
+    ),
+    retrieve=extend_schema(
+        summary="One of your progress entries",
+        description="The address a 201 gives in `Location`. Another learner's entry answers "
+        "404, as a missing one does.",
+        responses={200: s.ProgressEntrySerializer, 404: PROBLEM},
         examples=[ex.ENTRY],
     ),
 )
-class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericViewSet[ProgressEntry]):
+class ProgressViewSet(
+    LearnerScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[ProgressEntry],
+):
     model = ProgressEntry
     serializer_class = s.ProgressEntrySerializer
     filterset_class = ProgressFilter
@@ -261,7 +297,9 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
     @extend_schema(
         summary="Log progress on a step",
         description="Minutes spent and where the step stands. Safe to retry: with the same "
-        "client_id or Idempotency-Key nothing is logged twice.",
+        "client_id or Idempotency-Key nothing is logged twice (201 with `Location` when logged, "
+        "200 when a client_id was logged already). The same Idempotency-Key or client_id with "
+        "another body is 409, its detail naming which.",
         parameters=[IDEMPOTENCY_KEY],
         request=s.ProgressCreateSerializer,
         responses={
@@ -281,9 +319,10 @@ class ProgressViewSet(LearnerScoped, mixins.ListModelMixin, viewsets.GenericView
                 status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
             )
 
-        return idempotent(
+        response = idempotent(
             _user(request), request.headers.get("Idempotency-Key"), request.data, respond
         )
+        return _created(request, response, "progress")  # a replayed 201 too
 
     @extend_schema(
         summary="Log up to 100 entries from an offline client",
@@ -385,6 +424,9 @@ class SkillClaimViewSet(
             if self.action == "partial_update"
             else s.SkillClaimSerializer
         )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return _created(request, super().create(request, *args, **kwargs), "skill-claim")
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.skill_claim_set(
