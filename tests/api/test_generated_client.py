@@ -1,0 +1,173 @@
+"""A client generated from /api/schema/ with openapi-python-client (--fail-on-warning), driven
+through a mobile app's life against a live server: every answer is decoded into the typed
+model the schema promises for its status (an undocumented status raises), errors included.
+
+Authentication (sign-up, verification, login) is allauth's app API, specified in its own
+document (/_allauth/openapi.json): done here over plain HTTP, as apps do with their auth SDK."""
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from paths.catalogue import catalogue_load
+from tests.api_clients import APP_API
+from tests.processes import ROOT
+from tracker.models import ProgressEntry, User
+
+PACKAGE = "pathwise_client"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    folder = tmp_path_factory.mktemp("generated")
+    schema = folder / "schema.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(schema))
+    bin_dir = Path(sys.executable).parent  # the generator formats with ruff, found on PATH
+    result = subprocess.run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            "generate",
+            f"--path={schema}",
+            "--meta=none",
+            f"--output-path={folder / PACKAGE}",
+            "--fail-on-warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sys.path.insert(0, str(folder))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(folder))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+def api(package: ModuleType, operation: str) -> Any:
+    return importlib.import_module(f"{PACKAGE}.api.v1.{operation}")
+
+
+def model(package: ModuleType, name: str) -> Any:
+    return getattr(importlib.import_module(f"{PACKAGE}.models"), name)
+
+
+def sign_up_and_log_in(base: str) -> str:
+    """allauth's app API: sign up, verify the emailed code, log in; the access token."""
+    with httpx.Client(base_url=base) as auth:  # closed: see `app`
+        signup = auth.post(
+            f"{APP_API}/auth/signup", json={"email": "app@example.com", "password": PASSWORD}
+        )
+        assert signup.status_code == 401, signup.text  # signed up; the email needs verifying
+        code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", str(mail.outbox[-1].body), re.MULTILINE)
+        assert code is not None
+        verified = auth.post(
+            f"{APP_API}/auth/email/verify",
+            json={"key": code.group(1)},
+            headers={"X-Session-Token": signup.json()["meta"]["session_token"]},
+        )
+        assert verified.status_code == 200, verified.text
+        login = auth.post(
+            f"{APP_API}/auth/login", json={"email": "app@example.com", "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        return str(login.json()["meta"]["access_token"])
+
+
+@pytest.fixture
+def app(generated: ModuleType, live_server: Any, transactional_db: None) -> Iterator[Any]:
+    """The generated client, signed in as a new learner; closed at the end, so the server's
+    keep-alive thread lets go of its database connection."""
+    catalogue_load()
+    client_module = importlib.import_module(f"{PACKAGE}.client")
+    token = sign_up_and_log_in(live_server.url)
+    with client_module.AuthenticatedClient(
+        base_url=live_server.url, token=token, raise_on_unexpected_status=True
+    ) as client:
+        yield client
+
+
+@pytest.mark.e2e
+def test_a_generated_client_lives_an_apps_whole_life(generated, app):
+    problem = model(generated, "Problem")
+
+    paths = api(generated, "v1_paths_list").sync(client=app, role="llm-engineer")
+    assert "llm-engineer-from-backend" in [p.slug for p in paths.results]
+    path = api(generated, "v1_paths_retrieve").sync(client=app, slug="llm-engineer-from-backend")
+
+    enrolled = api(generated, "v1_enrolments_create").sync_detailed(
+        client=app,
+        body=model(generated, "EnrolmentCreateRequest")(path="llm-engineer-from-backend"),
+    )
+    assert enrolled.status_code == 201
+    assert enrolled.headers["Location"].endswith(f"/api/v1/enrolments/{enrolled.parsed.id}/")
+    enrolment = enrolled.parsed
+
+    # Offline: two entries logged on the device, sent in one batch, then sent again.
+    entry = model(generated, "ProgressCreateRequest")
+    batch = model(generated, "ProgressBatchRequest")(
+        entries=[
+            entry(enrolment=enrolment.id, step=step.id, minutes=20, client_id=uuid.uuid4())
+            for step in path.steps[:2]
+        ]
+    )
+    first = api(generated, "v1_progress_batch_create").sync(client=app, body=batch)
+    again = api(generated, "v1_progress_batch_create").sync(client=app, body=batch)
+    assert [r.status for r in first] == [201, 201]
+    assert [r.status for r in again] == [200, 200]  # replayed, nothing logged twice
+    assert ProgressEntry.objects.filter(user__email="app@example.com").count() == 2
+
+    refused = api(generated, "v1_progress_create").sync_detailed(
+        client=app, body=entry(enrolment=enrolment.id, step=path.steps[0].id, minutes=-5)
+    )
+    assert refused.status_code == 400
+    assert isinstance(refused.parsed, problem)
+    assert refused.parsed.errors[0].field == "minutes"
+
+    readiness = api(generated, "v1_readiness_retrieve").sync(
+        "llm-engineer", client=app, level="junior"
+    )
+    assert readiness.score is not None
+    assert readiness.breakdown
+    assert readiness.next_steps
+    missing = api(generated, "v1_readiness_retrieve").sync_detailed("nope", client=app)
+    assert missing.status_code == 404
+    assert missing.parsed.detail == 'No role is called "nope".'
+
+    dashboard = api(generated, "v1_dashboard_retrieve").sync(client=app)
+    assert [e.enrolment.id for e in dashboard.enrolments] == [enrolment.id]
+
+    export = api(generated, "v1_me_export_retrieve").sync(client=app)
+    assert len(export.progress) == 2
+
+    wrong = api(generated, "v1_me_delete_create").sync_detailed(
+        client=app, body=model(generated, "PasswordConfirmRequest")(password="not it at all")
+    )
+    deleted = api(generated, "v1_me_delete_create").sync_detailed(
+        client=app, body=model(generated, "PasswordConfirmRequest")(password=PASSWORD)
+    )
+    assert wrong.status_code == 400
+    assert isinstance(wrong.parsed, problem)
+    assert deleted.status_code == 204
+    assert not User.objects.filter(email="app@example.com").exists()
+    gone = api(generated, "v1_me_retrieve").sync_detailed(client=app)
+    assert gone.status_code == 401
+    assert isinstance(gone.parsed, problem)
