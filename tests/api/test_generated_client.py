@@ -20,6 +20,8 @@ import httpx
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft4Validator
 
 from paths.catalogue import catalogue_load
 from tests.api_clients import APP_API
@@ -92,21 +94,92 @@ def sign_up_and_log_in(base: str) -> str:
         return str(login.json()["meta"]["access_token"])
 
 
+def as_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable: true` admits null, and `oneOf`
+    is read as `anyOf` (formats are not checked, so "" is both an empty string and a URI)."""
+    if isinstance(node, list):
+        return [as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {
+        ("anyOf" if key == "oneOf" else key): as_json_schema(value)
+        for key, value in node.items()
+        if key != "nullable"
+    }
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+class SchemaCheck:
+    """Validates every response against the schema: its status documented for the operation,
+    with its media type, and its body valid for that status (error bodies included)."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.routes = [  # literal paths first: progress/batch/ before progress/{id}/
+            (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), path)
+            for path in sorted(schema["paths"], key=lambda path: path.count("{"))
+        ]
+        self.components = as_json_schema(schema["components"])
+        self.checked: list[str] = []
+        self.problems: list[str] = []
+
+    def __call__(self, response: httpx.Response) -> None:
+        response.read()
+        method, path = response.request.method.lower(), response.request.url.path
+        template = next((t for pattern, t in self.routes if pattern.match(path)), None)
+        where = f"{method.upper()} {path} {response.status_code}"
+        self.checked.append(where)
+        if template is None:
+            self.problems.append(f"{where}: no such path in the schema")
+            return
+        if method not in self.schema["paths"][template]:
+            self.problems.append(f"{where}: no such operation in the schema")
+            return
+        documented = self.schema["paths"][template][method]["responses"]
+        if str(response.status_code) not in documented:
+            self.problems.append(f"{where}: status not documented")
+            return
+        content = documented[str(response.status_code)].get("content", {})
+        if not content:
+            return  # 204
+        media_type = response.headers["Content-Type"].split(";")[0]
+        if media_type not in content:
+            self.problems.append(f"{where}: {media_type} not in {sorted(content)}")
+            return
+        root = {"allOf": [as_json_schema(content[media_type]["schema"])]}
+        root["components"] = self.components
+        for error in Draft4Validator(root).iter_errors(response.json()):
+            self.problems.append(f"{where}: {error.message}")
+
+
 @pytest.fixture
-def app(generated: ModuleType, live_server: Any, transactional_db: None) -> Iterator[Any]:
-    """The generated client, signed in as a new learner; closed at the end, so the server's
-    keep-alive thread lets go of its database connection."""
+def check(generated: ModuleType) -> SchemaCheck:
+    return SchemaCheck(SchemaGenerator().get_schema(request=None, public=True))
+
+
+@pytest.fixture
+def app(
+    generated: ModuleType, check: SchemaCheck, live_server: Any, transactional_db: None
+) -> Iterator[Any]:
+    """The generated client, signed in as a new learner, every response checked against the
+    schema; closed at the end, so the server's keep-alive thread lets go of its database
+    connection."""
     catalogue_load()
     client_module = importlib.import_module(f"{PACKAGE}.client")
     token = sign_up_and_log_in(live_server.url)
     with client_module.AuthenticatedClient(
-        base_url=live_server.url, token=token, raise_on_unexpected_status=True
+        base_url=live_server.url,
+        token=token,
+        raise_on_unexpected_status=True,
+        httpx_args={"event_hooks": {"response": [check]}},
     ) as client:
         yield client
 
 
 @pytest.mark.e2e
-def test_a_generated_client_lives_an_apps_whole_life(generated, app):
+def test_a_generated_client_lives_an_apps_whole_life(generated, app, check):
     problem = model(generated, "Problem")
 
     paths = api(generated, "v1_paths_list").sync(client=app, role="llm-engineer")
@@ -171,3 +244,5 @@ def test_a_generated_client_lives_an_apps_whole_life(generated, app):
     gone = api(generated, "v1_me_retrieve").sync_detailed(client=app)
     assert gone.status_code == 401
     assert isinstance(gone.parsed, problem)
+    assert len(check.checked) == 13  # every call above
+    assert check.problems == [], "\n".join(check.problems)
