@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.auth_spec import auth_openapi_json
 from config.health import healthz
 from tracker.views import SignupView
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", SignupView.as_view(), name="account_signup"),  # 422 when invalid
     path("accounts/", include("allauth.urls")),
+    path("_allauth/openapi.json", auth_openapi_json, name="auth-openapi"),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("tracker.urls")),
     path("", include("careers.urls")),

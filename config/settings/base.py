@@ -288,8 +288,9 @@ HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_ACCESS_SECONDS", defa
 HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int("DJANGO_JWT_REFRESH_SECONDS", default=30 * 86400)
 HEADLESS_JWT_ROTATE_REFRESH_TOKEN = True
 HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True  # logout and deletion revoke tokens at once
-# allauth's own OpenAPI specification of the app API, at /_allauth/openapi.json (and .yaml),
-# linked from /api/docs/. Its HTML viewers load from a CDN, which we never do: none served.
+# allauth's OpenAPI document of the app API: /_allauth/openapi.json is ours (config/auth_spec.py,
+# completed where it lags its server, routed before allauth's); its HTML viewers load a CDN,
+# so none is served.
 HEADLESS_SERVE_SPECIFICATION = True
 HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 

@@ -16,3 +16,5 @@ def test_allauths_openapi_document_is_served_and_linked_from_the_api_docs(client
         assert f"/_allauth/app/v1/{operation}" in paths
     assert "[/_allauth/openapi.json](/_allauth/openapi.json)" in ours.json()["info"]["description"]
     assert client.get("/_allauth/openapi.html").status_code == 404  # its viewers load a CDN
+    flow_ids = spec.json()["components"]["schemas"]["Flow"]["properties"]["id"]["enum"]
+    assert "password_reset_by_code" in flow_ids  # sent by the server, missing from allauth's

@@ -3,7 +3,7 @@ through a mobile app's life against a live server: every answer is decoded into 
 model the schema promises for its status (an undocumented status raises), errors included.
 
 Authentication (sign-up, verification, login) is allauth's app API, specified in its own
-document (/_allauth/openapi.json): done here over plain HTTP, as apps do with their auth SDK."""
+document (/_allauth/openapi.json): a second client is generated from it, as an app would."""
 
 import importlib
 import os
@@ -20,31 +20,29 @@ import httpx
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft4Validator
 
 from paths.catalogue import catalogue_load
-from tests.api_clients import APP_API
 from tests.processes import ROOT
 from tracker.models import ProgressEntry, User
 
-PACKAGE = "pathwise_client"
-PASSWORD = "correct horse battery"
+PACKAGE, AUTH_PACKAGE = "pathwise_client", "pathwise_auth_client"
+EMAIL, PASSWORD = "app@example.com", "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("generated")
-    schema = folder / "schema.json"
-    call_command("spectacular", "--format", "openapi-json", "--file", str(schema))
+def generate(document: Path, package: str) -> None:
+    """openapi-python-client --fail-on-warning: a warning (an untyped field, an ambiguous
+    response) fails the test."""
     bin_dir = Path(sys.executable).parent  # the generator formats with ruff, found on PATH
     result = subprocess.run(
         [
             str(bin_dir / "openapi-python-client"),
             "generate",
-            f"--path={schema}",
+            f"--path={document}",
             "--meta=none",
-            f"--output-path={folder / PACKAGE}",
+            f"--output-path={document.parent / package}",
             "--fail-on-warning",
         ],
         cwd=ROOT,
@@ -55,12 +53,24 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """Two clients, as an app has them: ours from /api/schema/, and the authentication one
+    from allauth's own document (/_allauth/openapi.json)."""
+    folder = tmp_path_factory.mktemp("generated")
+    call_command("spectacular", "--format", "openapi-json", "--file", str(folder / "api.json"))
+    allauth = Client(HTTP_HOST="localhost").get("/_allauth/openapi.json")
+    (folder / "auth.json").write_bytes(allauth.content)
+    generate(folder / "api.json", PACKAGE)
+    generate(folder / "auth.json", AUTH_PACKAGE)
     sys.path.insert(0, str(folder))
     try:
         yield importlib.import_module(PACKAGE)
     finally:
         sys.path.remove(str(folder))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+        for name in [m for m in sys.modules if m.split(".")[0] in (PACKAGE, AUTH_PACKAGE)]:
             del sys.modules[name]
 
 
@@ -73,25 +83,31 @@ def model(package: ModuleType, name: str) -> Any:
 
 
 def sign_up_and_log_in(base: str) -> str:
-    """allauth's app API: sign up, verify the emailed code, log in; the access token."""
-    with httpx.Client(base_url=base) as auth:  # closed: see `app`
-        signup = auth.post(
-            f"{APP_API}/auth/signup", json={"email": "app@example.com", "password": PASSWORD}
-        )
-        assert signup.status_code == 401, signup.text  # signed up; the email needs verifying
+    """allauth's app API through its generated client: sign up, verify the emailed code, log
+    in; the access token."""
+    auth = importlib.import_module(f"{AUTH_PACKAGE}.client")
+    models = importlib.import_module(f"{AUTH_PACKAGE}.models")
+
+    def call(operation: str, **kwargs: Any) -> Any:
+        module = f"{AUTH_PACKAGE}.api.authentication_account.post_allauth_app_v1_{operation}"
+        return importlib.import_module(module).sync_detailed(client=client, **kwargs)
+
+    with auth.Client(base_url=base, raise_on_unexpected_status=True) as client:
+        signup = call("auth_signup", body=models.Signup(email=EMAIL, password=PASSWORD))
+        assert signup.status_code == 401  # signed up; the email needs verifying
         code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", str(mail.outbox[-1].body), re.MULTILINE)
         assert code is not None
-        verified = auth.post(
-            f"{APP_API}/auth/email/verify",
-            json={"key": code.group(1)},
-            headers={"X-Session-Token": signup.json()["meta"]["session_token"]},
+        verified = call(
+            "auth_email_verify",
+            body=models.VerifyEmail(key=code.group(1)),
+            x_session_token=signup.parsed.meta.session_token,
         )
-        assert verified.status_code == 200, verified.text
-        login = auth.post(
-            f"{APP_API}/auth/login", json={"email": "app@example.com", "password": PASSWORD}
+        assert verified.status_code == 200
+        login = call(
+            "auth_login", body=models.Login.from_dict({"email": EMAIL, "password": PASSWORD})
         )
-        assert login.status_code == 200, login.text
-        return str(login.json()["meta"]["access_token"])
+        assert login.status_code == 200
+        return str(login.parsed.meta.access_token)
 
 
 def as_json_schema(node: Any) -> Any:
@@ -206,7 +222,7 @@ def test_a_generated_client_lives_an_apps_whole_life(generated, app, check):
     again = api(generated, "v1_progress_batch_create").sync(client=app, body=batch)
     assert [r.status for r in first] == [201, 201]
     assert [r.status for r in again] == [200, 200]  # replayed, nothing logged twice
-    assert ProgressEntry.objects.filter(user__email="app@example.com").count() == 2
+    assert ProgressEntry.objects.filter(user__email=EMAIL).count() == 2
 
     refused = api(generated, "v1_progress_create").sync_detailed(
         client=app, body=entry(enrolment=enrolment.id, step=path.steps[0].id, minutes=-5)
@@ -240,7 +256,7 @@ def test_a_generated_client_lives_an_apps_whole_life(generated, app, check):
     assert wrong.status_code == 400
     assert isinstance(wrong.parsed, problem)
     assert deleted.status_code == 204
-    assert not User.objects.filter(email="app@example.com").exists()
+    assert not User.objects.filter(email=EMAIL).exists()
     gone = api(generated, "v1_me_retrieve").sync_detailed(client=app)
     assert gone.status_code == 401
     assert isinstance(gone.parsed, problem)
