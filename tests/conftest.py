@@ -6,7 +6,7 @@ import pytest
 from allauth.account.internal.flows.login import record_authentication
 from django.core.cache import cache
 from django.db import transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
@@ -52,17 +52,27 @@ def curator(db: None) -> User:
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    """A curator signed in with a password and a second factor, as the admin requires.
+def mfa_client_for(db: None) -> Callable[[User], Client]:
+    """A web client signed in with a password and a second factor, as the admin requires.
 
     The sign-in itself (code and all) is tested in tests/security/test_admin_mfa.py."""
-    client.force_login(curator)
-    request = RequestFactory().get("/")
-    request.session = client.session
-    record_authentication(request, curator, "password", email=curator.email)
-    record_authentication(request, curator, "mfa", type="totp")
-    request.session.save()
-    return client
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        request = RequestFactory().get("/")
+        request.session = client.session
+        record_authentication(request, user, "password", email=user.email)
+        record_authentication(request, user, "mfa", type="totp")
+        request.session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def curator_client(mfa_client_for, curator):
+    return mfa_client_for(curator)
 
 
 @pytest.fixture

@@ -121,17 +121,23 @@ def _routes(user_id: int, level_rank: int) -> list[next_steps.Route]:
     return routes + [next_steps.Route(path_id, None, frozenset()) for path_id in enrollable]
 
 
+def _prerequisites(path_ids: set[int]) -> dict[int, list[int]]:
+    """Per step of these paths, the steps it waits on."""
+    prerequisites: dict[int, list[int]] = defaultdict(list)
+    for step_id, prerequisite_id in Step.prerequisites.through.objects.filter(
+        from_step__path_id__in=path_ids
+    ).values_list("from_step_id", "to_step_id"):
+        prerequisites[step_id].append(prerequisite_id)
+    return prerequisites
+
+
 def _step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
     skills: dict[int, dict[int, int]] = defaultdict(dict)
     for step_id, skill_id, level in StepSkill.objects.filter(
         step__path_id__in=path_ids
     ).values_list("step_id", "skill_id", "level"):
         skills[step_id][skill_id] = level
-    prerequisites: dict[int, list[int]] = defaultdict(list)
-    for step_id, prerequisite_id in Step.prerequisites.through.objects.filter(
-        from_step__path_id__in=path_ids
-    ).values_list("from_step_id", "to_step_id"):
-        prerequisites[step_id].append(prerequisite_id)
+    prerequisites = _prerequisites(path_ids)
     return [
         next_steps.StepFacts(
             pk, path_id, position, kind, minutes, skills[pk], tuple(prerequisites[pk])
@@ -222,11 +228,7 @@ def _continue_steps(enrolments: list[Enrolment]) -> dict[int, Step | None]:
         .order_by("position")
     ):
         steps[step.path_id].append(step)
-    prerequisites: dict[int, set[int]] = defaultdict(set)
-    for step_id, prerequisite_id in Step.prerequisites.through.objects.filter(
-        from_step__path_id__in=path_ids
-    ).values_list("from_step_id", "to_step_id"):
-        prerequisites[step_id].add(prerequisite_id)
+    prerequisites = _prerequisites(path_ids)
     completed: dict[int, set[int]] = defaultdict(set)
     for enrolment_id, step_id in ProgressEntry.objects.filter(
         enrolment_id__in=[e.pk for e in enrolments], status=ProgressEntry.Status.COMPLETED
@@ -237,7 +239,7 @@ def _continue_steps(enrolments: list[Enrolment]) -> dict[int, Step | None]:
             (
                 step
                 for step in steps[e.path_id]
-                if step.pk not in completed[e.pk] and prerequisites[step.pk] <= completed[e.pk]
+                if step.pk not in completed[e.pk] and set(prerequisites[step.pk]) <= completed[e.pk]
             ),
             None,
         )

@@ -9,11 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from allauth.account.internal.flows.login import record_authentication
 from django.apps import apps
 from django.contrib import admin
 from django.db.models import Model
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -42,18 +41,6 @@ CATALOGUE_MODELS = sorted(
 )
 EMAIL = "private.learner@example.com"
 PATH_SLUG = "llm-engineer-from-backend"
-
-
-def mfa_client(user: User) -> Client:
-    """A client signed in with a password and a second factor, as the admin requires."""
-    client = Client()
-    client.force_login(user)
-    request = RequestFactory().get("/")
-    request.session = client.session
-    record_authentication(request, user, "password", email=user.email)
-    record_authentication(request, user, "mfa", type="totp")
-    request.session.save()
-    return client
 
 
 @pytest.fixture
@@ -221,9 +208,9 @@ def test_every_registered_admin_counts_learner_rows():
     assert all(isinstance(each, PrivateDeletes) for each in admin.site._registry.values())
 
 
-def test_a_superuser_still_sees_whom_a_delete_touches(learner_data):
+def test_a_superuser_still_sees_whom_a_delete_touches(learner_data, mfa_client_for):
     superuser = User.objects.create_superuser(email="admin@example.com", password="x" * 20)
-    client = mfa_client(superuser)
+    client = mfa_client_for(superuser)
     path = LearningPath.objects.get(slug=PATH_SLUG)
     entry = ProgressEntry.objects.filter(user=learner_data).first()
 
