@@ -6,6 +6,7 @@ cannot store a row the rest of the product would misread.
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 PROFICIENCY_MIN = 1
 PROFICIENCY_MAX = 5
@@ -15,8 +16,8 @@ class Provenance(models.TextChoices):
     """Where a piece of the catalogue comes from: the source article, or Pathwise's own model
     (anything the article does not say: the requirement matrix, level bands, estimates...)."""
 
-    SOURCE = "source", "From the source article"
-    PATHWISE = "pathwise", "Pathwise's own model"
+    SOURCE = "source", _("From the source article")
+    PATHWISE = "pathwise", _("Pathwise's own model")
 
 
 def proficiency_check(field: str, name: str) -> models.CheckConstraint:

@@ -8,6 +8,8 @@ paths converge into), so a junior or mid learner is pointed at ML or LLM enginee
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 READINESS_LEAD = 15.0
 """Points by which another role's readiness must lead the background's pick before the learner's
 own progress outweighs the general rule for their background."""
@@ -64,23 +66,31 @@ def recommend(
     best = max(scored, key=lambda o: (o.readiness, -options.index(o)), default=None)
     if background is None:
         if best is None or not best.readiness:
-            return Recommendation(None, None, ["Tell us your background to get a recommendation."])
+            return Recommendation(
+                None, None, [gettext("Tell us your background to get a recommendation.")]
+            )
         return Recommendation(
             best.slug,
             best.name,
             [
-                f"You are furthest along for {best.name} ({best.readiness:.0f}% ready).",
-                "Tell us your background to weigh in where you come from.",
+                _furthest(best),
+                gettext("Tell us your background to weigh in where you come from."),
             ],
         )
-    reasons = [f"From {background.name.lower()}: {background.rationale}"]
+    reasons = [
+        gettext("From %(background)s: %(rationale)s")
+        % {"background": background.name.lower(), "rationale": background.rationale}
+    ]
     pick = by_slug.get(background.role_slug)
     if background.role_slug in above:
         # the background's role starts above the learner's level: their progress decides
-        reasons.append(f"{background.role_name} starts at a more senior level than yours.")
+        reasons.append(
+            gettext("%(role)s starts at a more senior level than yours.")
+            % {"role": background.role_name}
+        )
         if best is None or not best.readiness:
             return Recommendation(None, None, reasons)
-        reasons.append(f"You are furthest along for {best.name} ({best.readiness:.0f}% ready).")
+        reasons.append(_furthest(best))
         return Recommendation(best.slug, best.name, reasons)
     pick_readiness = pick.readiness if pick and pick.readiness is not None else 0.0
     leads = (
@@ -91,11 +101,28 @@ def recommend(
     )
     if leads and best is not None:
         reasons.append(
-            f"But you are already {best.readiness:.0f}% ready for {best.name}, against "
-            f"{pick_readiness:.0f}% for {background.role_name}: "
-            "your progress points there."
+            gettext(
+                "But you are already %(best)s%% ready for %(best_role)s, against %(pick)s%% for "
+                "%(pick_role)s: your progress points there."
+            )
+            % {
+                "best": f"{best.readiness:.0f}",
+                "best_role": best.name,
+                "pick": f"{pick_readiness:.0f}",
+                "pick_role": background.role_name,
+            }
         )
         return Recommendation(best.slug, best.name, reasons)
     if pick is not None and pick.readiness is not None:
-        reasons.append(f"You are {pick.readiness:.0f}% ready for {pick.name} so far.")
+        reasons.append(
+            gettext("You are %(readiness)s%% ready for %(role)s so far.")
+            % {"readiness": f"{pick.readiness:.0f}", "role": pick.name}
+        )
     return Recommendation(background.role_slug, background.role_name, reasons)
+
+
+def _furthest(best: RoleOption) -> str:
+    return gettext("You are furthest along for %(role)s (%(readiness)s%% ready).") % {
+        "role": best.name,
+        "readiness": f"{best.readiness or 0:.0f}",
+    }

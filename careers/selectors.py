@@ -9,6 +9,7 @@ from careers.models import (
     Background,
     CatalogueSource,
     ComparisonAdvice,
+    FrequentQuestion,
     Role,
     RoleRequirement,
     SalaryBand,
@@ -106,3 +107,75 @@ def role_matrix(*, role: Role, levels: list[SeniorityLevel]) -> list[RoleLevel]:
         )
         for level in levels
     ]
+
+
+def frequent_questions() -> QuerySet[FrequentQuestion]:
+    return FrequentQuestion.objects.order_by("position")
+
+
+# --- Roles side by side --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    """One skill across the compared roles: per role, per level, its target level (None: not
+    required there) and whether the role has that rung at all."""
+
+    skill: Skill
+    cells: list[list[tuple[int | None, bool]]]  # [role][level] -> (target, rung offered)
+    shared: bool  # every compared role requires it at some level
+
+
+@dataclass(frozen=True)
+class SkillGroup:
+    category: str  # Skill.Category label
+    rows: list[SkillRow]
+
+
+@dataclass(frozen=True)
+class RoleColumns:
+    role: Role
+    levels: list[RoleLevel]  # role_matrix(): requirements and salary bands per level
+
+
+def compare_columns(*, roles: list[Role], levels: list[SeniorityLevel]) -> list[RoleColumns]:
+    """Per compared role (from roles_with_details()), its rungs in ladder order."""
+    return [RoleColumns(role=role, levels=role_matrix(role=role, levels=levels)) for role in roles]
+
+
+def skills_matrix(*, columns: list[RoleColumns]) -> list[SkillGroup]:
+    """The skills x levels matrix across the compared roles, one row per skill any of them
+    requires, grouped by category in the catalogue's category order, by name within one."""
+    targets: list[list[dict[int, int]]] = [
+        [{r.skill_id: r.target_level for r in rung.requirements} for rung in column.levels]
+        for column in columns
+    ]
+    skills: dict[int, Skill] = {}
+    for column in columns:
+        for rung in column.levels:
+            for requirement in rung.requirements:
+                skills.setdefault(requirement.skill_id, requirement.skill)
+    order = {value: index for index, value in enumerate(Skill.Category.values)}
+    groups: dict[str, list[SkillRow]] = {}
+    for skill in sorted(skills.values(), key=lambda s: (order.get(s.category, 99), s.name)):
+        cells = [
+            [
+                (by_level.get(skill.pk), rung.offered)
+                for by_level, rung in zip(per_role, column.levels, strict=True)
+            ]
+            for per_role, column in zip(targets, columns, strict=True)
+        ]
+        shared = all(any(target is not None for target, _ in role_cells) for role_cells in cells)
+        groups.setdefault(skill.get_category_display(), []).append(
+            SkillRow(skill=skill, cells=cells, shared=shared)
+        )
+    return [SkillGroup(category=category, rows=rows) for category, rows in groups.items()]
+
+
+def requirements_at(*, role_slug: str, level_slug: str) -> list[RoleRequirement]:
+    """One rung's requirements with their skills (the landing page's example)."""
+    return list(
+        RoleRequirement.objects.filter(role__slug=role_slug, level__slug=level_slug)
+        .select_related("skill", "role", "level")
+        .order_by("skill__name")
+    )

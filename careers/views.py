@@ -4,18 +4,27 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
-from careers.models import FrequentQuestion
+from careers.forms import QuizForm
+from careers.quiz import Answers, quiz_result
+from careers.recommend import BackgroundRule, RoleOption
 from careers.selectors import (
     backgrounds_list,
     catalogue_source,
+    compare_columns,
     comparison_advice,
+    frequent_questions,
     levels_list,
+    role_entry_ranks,
     role_matrix,
     roles_list,
     roles_with_details,
+    skills_matrix,
 )
 from careers.signals import learner_page_context
+
+DEFAULT_COMPARE = ("ml-engineer", "llm-engineer")
 
 
 def _learner_context(request: HttpRequest) -> dict[str, Any]:
@@ -44,7 +53,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = roles_with_details().filter(slug=slug).first()
     if role is None:
-        raise Http404("No such role.")
+        raise Http404(gettext("No such role."))
     matrix = role_matrix(role=role, levels=levels_list())
     offered = [row.level for row in matrix if row.offered]
     return render(
@@ -59,21 +68,38 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _compared_slugs(request: HttpRequest) -> list[str]:
+    """?roles=a,b (links) or ?roles=a&roles=b (the page's form); the default pair otherwise."""
+    asked = [s for value in request.GET.getlist("roles") for s in value.split(",") if s]
+    return list(dict.fromkeys(asked)) or list(DEFAULT_COMPARE)
+
+
 def compare(request: HttpRequest) -> HttpResponse:
-    slugs = [s for s in request.GET.get("roles", "ml-engineer,llm-engineer").split(",") if s]
+    slugs = _compared_slugs(request)
     found = {role.slug: role for role in roles_with_details().filter(slug__in=slugs)}
-    chosen = [found[s] for s in dict.fromkeys(slugs) if s in found]
+    chosen = [found[s] for s in slugs if s in found]
+    levels = levels_list()
+    columns = compare_columns(roles=chosen, levels=levels)
     backgrounds = list(backgrounds_list())
     advice = comparison_advice(roles=chosen)
     recommended = {b.recommended_role_id for b in backgrounds}
+    all_roles = list(roles_list())
     return render(
         request,
         "careers/compare.html",
         {
             "roles": chosen,
-            "all_roles": roles_list(),
-            "levels": levels_list(),
-            "faq": FrequentQuestion.objects.all(),
+            "columns": columns,
+            "skill_groups": skills_matrix(columns=columns),
+            "matrix_span": 1 + len(levels) * len(columns),
+            "salary_rows": [
+                (level, [(column.role, column.levels[index]) for column in columns])
+                for index, level in enumerate(levels)
+            ],
+            "all_roles": all_roles,
+            "pickers": [chosen[i].slug if i < len(chosen) else "" for i in range(2)],
+            "levels": levels,
+            "faq": frequent_questions(),
             **_learner_context(request),
             "backgrounds": backgrounds,
             # the source's advice by background is about choosing between the roles it
@@ -84,4 +110,60 @@ def compare(request: HttpRequest) -> HttpResponse:
             "source": next((role.source for role in chosen if role.source), None)
             or catalogue_source(),
         },
+    )
+
+
+def faq(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "careers/faq.html",
+        {
+            "faq": frequent_questions(),
+            "backgrounds": backgrounds_list(),
+            "source": catalogue_source(),
+        },
+    )
+
+
+def role_quiz(request: HttpRequest) -> HttpResponse:
+    """The "which role fits me?" quiz: unanswered, the questions; answered, the suggestion
+    with its reasons (and the questions again, to change an answer); refused, 422."""
+    backgrounds = list(backgrounds_list())
+    answered = any(name in request.GET for name in ("background", "maths", "work", "experience"))
+    form = QuizForm(request.GET if answered else None, backgrounds=backgrounds)
+    result = None
+    if form.is_bound and form.is_valid():
+        chosen = form.background_chosen()
+        rule = (
+            None
+            if chosen is None
+            else BackgroundRule(
+                name=chosen.name,
+                role_slug=chosen.recommended_role.slug,
+                role_name=chosen.recommended_role.name,
+                rationale=chosen.rationale,
+            )
+        )
+        ranks = role_entry_ranks()
+        options = [
+            RoleOption(
+                slug=role.slug, name=role.name, readiness=None, entry_rank=ranks.get(role.slug)
+            )
+            for role in roles_list()
+            if role.slug in ranks  # a role with no requirements has no ladder to enter
+        ]
+        result = quiz_result(
+            answers=Answers(
+                background=rule,
+                maths=form.cleaned_data["maths"],
+                work=form.cleaned_data["work"],
+                experience=form.cleaned_data["experience"],
+            ),
+            options=options,
+        )
+    return render(
+        request,
+        "careers/quiz.html",
+        {"form": form, "result": result, "source": catalogue_source() if result else None},
+        status=422 if form.errors else 200,
     )

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.common import CommonMiddleware
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from config.api import PROBLEM_JSON, problem
@@ -80,3 +81,16 @@ class PrivateResponses:
         ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CompressHtml(GZipMiddleware):
+    """gzip for HTML pages only, with Django's BREACH mitigation (random padding). The API's
+    small JSON bodies are left alone: compressing them costs more than it saves on loopback
+    and mobile clients negotiate it at their proxy; static files are precompressed."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.auth_spec import auth_openapi_json
 from config.health import healthz
+from config.theme import theme_set
 from tracker.views import SignupView
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("theme/", theme_set, name="theme"),
     path("admin/", admin.site.urls),
     path("accounts/signup/", SignupView.as_view(), name="account_signup"),  # 422 when invalid
     path("accounts/", include("allauth.urls")),

@@ -3,15 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from careers.models import Role, SeniorityLevel, Skill, proficiency_check
 
 
 class LearningPath(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
@@ -19,13 +20,23 @@ class LearningPath(models.Model):
     level = models.ForeignKey(SeniorityLevel, on_delete=models.PROTECT, related_name="+")
     summary = models.TextField()
     sequential = models.BooleanField(
-        default=False, help_text="Steps must be completed after their prerequisites."
+        default=False, help_text=_("Steps must be completed after their prerequisites.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     curated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # A published path is edited in a draft copy; publishing the copy applies it onto this path
+    # (paths/services.py: path_draft_publish), so learners see nothing until then.
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name=_("draft copy of"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,11 +50,11 @@ class LearningPath(models.Model):
 
 class Step(models.Model):
     class Kind(models.TextChoices):
-        READ = "read", "Read"
-        COURSE = "course", "Course"
-        EXERCISE = "exercise", "Exercise"
-        PROJECT = "project", "Project"
-        ASSESSMENT = "assessment", "Assessment"
+        READ = "read", _("Read")
+        COURSE = "course", _("Course")
+        EXERCISE = "exercise", _("Exercise")
+        PROJECT = "project", _("Project")
+        ASSESSMENT = "assessment", _("Assessment")
 
     path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()
@@ -57,6 +68,10 @@ class Step(models.Model):
     skills: "models.ManyToManyField[Skill, StepSkill]" = models.ManyToManyField(
         Skill, through="StepSkill", related_name="steps"
     )
+    # In a draft copy: the published path's step this one edits (None for a new step).
+    draft_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("path", "position")
@@ -64,7 +79,7 @@ class Step(models.Model):
             models.UniqueConstraint(
                 fields=("path", "position"),
                 name="step_position_unique_per_path",
-                violation_error_message="Another step of this path has that position.",
+                violation_error_message=_("Another step of this path has that position."),
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="step_position_from_1"),
             models.CheckConstraint(
@@ -79,7 +94,9 @@ class Step(models.Model):
 class StepSkill(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="step_skills")
-    level = models.PositiveSmallIntegerField(help_text="Proficiency the step brings you to, 1-5.")
+    level = models.PositiveSmallIntegerField(
+        help_text=_("Proficiency the step brings you to, 1-5.")
+    )
 
     class Meta:
         ordering = ("step", "skill__name")

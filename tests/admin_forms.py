@@ -32,7 +32,6 @@ def step_row(step: Step, **changes: Any) -> dict[str, Any]:
         "kind": step.kind,
         "resource_url": step.resource_url,
         "estimated_minutes": step.estimated_minutes,
-        "skill_levels": "",
     }
     row.update(changes)
     return row

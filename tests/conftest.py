@@ -16,7 +16,7 @@ from tests.factories import CuratorFactory, UserFactory
 from tests.processes import RedisServer
 from tracker.models import User
 
-pytest_plugins = ["tests.reliability_table"]
+pytest_plugins = ["tests.reliability_table", "tests.browser"]
 
 
 @pytest.fixture(autouse=True)

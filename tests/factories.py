@@ -4,12 +4,13 @@ from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from careers.models import Role, RoleRequirement, SalaryBand, SeniorityLevel, Skill
 from paths.models import LearningPath, Step, StepSkill
-from tracker.curators import CURATORS_GROUP
-from tracker.models import User
+from tracker.curators import CATALOGUE_APPS, CURATORS_GROUP, EXCLUDED_MODELS
+from tracker.models import LearnerProfile, User
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -22,10 +23,27 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         # Through the manager, which creates the learner profile with the user; the address
-        # counts as verified, as it would after sign-up.
+        # counts as verified, as it would after sign-up, and the first-run onboarding as done
+        # unless `onboarded=False`.
+        onboarded = kwargs.pop("onboarded", True)
         user = model_class.objects.create_user(*args, **kwargs)
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if onboarded:
+            LearnerProfile.objects.filter(user=user).update(onboarded_at=timezone.now())
         return user
+
+
+def curators_group() -> Group:
+    """The group its data migration made; made again after a transactional test's flush took
+    it (the flush re-creates permissions, not groups)."""
+    group, created = Group.objects.get_or_create(name=CURATORS_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=CATALOGUE_APPS).exclude(
+                content_type__model__in=EXCLUDED_MODELS
+            )
+        )
+    return group
 
 
 class CuratorFactory(UserFactory):
@@ -38,7 +56,7 @@ class CuratorFactory(UserFactory):
     @factory.post_generation
     def curators_group(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            obj.groups.add(Group.objects.get(name=CURATORS_GROUP))
+            obj.groups.add(curators_group())
 
 
 class LevelFactory(factory.django.DjangoModelFactory[SeniorityLevel]):

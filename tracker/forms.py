@@ -4,21 +4,38 @@ ValidationError on the form."""
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from careers.models import SeniorityLevel
 from paths.models import Step
+from tracker.form_fields import HourField, TimeZoneField
 from tracker.models import MINUTES_PER_DAY, LearnerProfile, ProgressEntry
 from tracker.services import PROFILE_FIELDS
 
 
 class ProgressForm(forms.Form):
-    step = forms.ModelChoiceField(queryset=Step.objects.none(), label="Step")
-    minutes = forms.IntegerField(min_value=0, max_value=MINUTES_PER_DAY, label="Minutes spent")
-    status = forms.ChoiceField(choices=ProgressEntry.Status.choices, label="Where it stands")
+    step = forms.ModelChoiceField(queryset=Step.objects.none(), label=_("Step"), empty_label=None)
+    minutes = forms.IntegerField(min_value=0, max_value=MINUTES_PER_DAY, label=_("Minutes spent"))
+    status = forms.ChoiceField(
+        choices=[
+            (ProgressEntry.Status.STARTED, _("Started: still working on it")),
+            (ProgressEntry.Status.COMPLETED, _("Completed")),
+        ],
+        label=_("Where it stands"),
+    )
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        max_length=2000,
+        label=_("Note"),
+        help_text=_("For you: shown on this step."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence_url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", label="Evidence link"
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Evidence link"),
+        help_text=_("A repository, notebook or write-up that shows the work."),
     )
 
     def __init__(self, *args: Any, steps: Any, **kwargs: Any) -> None:
@@ -33,11 +50,18 @@ class EnrolmentChangeForm(forms.Form):
     status = forms.CharField(required=False, max_length=20)
     target_date = forms.DateField(
         required=False,
-        label="Target date",
+        label=_("Target date"),
         # A date input submits and shows ISO dates only: the locale's 01/03/2027 would come
         # back empty and clear the date.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    STATUS_SAVED = {
+        "active": _("Enrolment resumed."),
+        "paused": _("Enrolment paused."),
+        "withdrawn": _("You have withdrawn from this path. Your completed steps are kept."),
+        "completed": _("Enrolment completed."),
+    }
 
     def changes(self) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -52,23 +76,92 @@ class EnrolmentChangeForm(forms.Form):
 
     def saved_text(self) -> str:
         changes = self.changes()
-        done = ["Target date saved."] if "target_date" in changes else []
+        done = [str(_("Target date saved."))] if "target_date" in changes else []
         if "status" in changes:
-            done.append(f"Enrolment {changes['status']}.")
+            done.append(str(self.STATUS_SAVED.get(changes["status"], changes["status"])))
         return " ".join(done)
 
 
 class ProfileForm(forms.ModelForm):
+    """The settings page: every profile field, in sections, with time pickers for hours, a
+    searchable time-zone list, and named empty choices (never "---------")."""
+
+    preferred_hour = HourField(
+        label=_("Reminder time"), help_text=_("Your local time, on the hour.")
+    )
+    quiet_hours_start = HourField(required=False, label=_("Quiet from"))
+    quiet_hours_end = HourField(
+        required=False,
+        label=_("Quiet until"),
+        help_text=_("No reminder arrives between these times. Leave both empty for none."),
+    )
+    timezone = TimeZoneField()
+
+    SECTIONS = (
+        (
+            _("Target"),
+            _("Where you come from and the role and level you are working towards."),
+            ("background", "target_role", "target_level"),
+        ),
+        (_("Weekly goal"), "", ("weekly_goal_minutes",)),
+        (
+            _("Reminders"),
+            _("Emails that help you keep going; each has a one-click unsubscribe link."),
+            (
+                "timezone",
+                "preferred_hour",
+                "remind_inactivity",
+                "inactivity_days",
+                "remind_behind_pace",
+                "remind_weekly_digest",
+            ),
+        ),
+        (_("Quiet hours"), "", ("quiet_hours_start", "quiet_hours_end")),
+    )
+
     class Meta:
         model = LearnerProfile
         fields = PROFILE_FIELDS
         labels = {
-            "preferred_hour": "Preferred reminder hour (local, 0-23)",
-            "quiet_hours_start": "Quiet hours start (0-23)",
-            "quiet_hours_end": "Quiet hours end (0-23)",
-            "weekly_goal_minutes": "Weekly goal (minutes)",
+            "background": _("Your background"),
+            "target_role": _("Target role"),
+            "target_level": _("Target level"),
+            "weekly_goal_minutes": _("Minutes a week"),
+            "remind_inactivity": _("Remind me when I have not logged anything for a while"),
+            "inactivity_days": _("Days without progress before that reminder"),
+            "remind_behind_pace": _("Remind me when I fall behind my weekly goal"),
+            "remind_weekly_digest": _("Send me a weekly digest"),
         }
+        help_texts = {
+            "weekly_goal_minutes": _("180 minutes is 3 hours a week."),
+            "inactivity_days": _("Between 1 and 60 days."),
+        }
+        widgets = {
+            "weekly_goal_minutes": forms.NumberInput(attrs={"min": 0, "step": 15}),
+            "inactivity_days": forms.NumberInput(attrs={"min": 1, "max": 60}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        empty = {
+            "background": _("Not chosen yet"),
+            "target_role": _("No target role yet"),
+            "target_level": _("No target level yet"),
+        }
+        for name, label in empty.items():
+            cast(forms.ModelChoiceField, self.fields[name]).empty_label = str(label)
+        levels = cast(forms.ModelChoiceField, self.fields["target_level"])
+        levels.queryset = SeniorityLevel.objects.order_by("rank")
+
+    def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        return [
+            (str(title), str(help_text), [self[name] for name in names])
+            for title, help_text, names in self.SECTIONS
+        ]
 
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, label="Your password, to confirm")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label=_("Your password, to confirm"),
+    )

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from careers.models import Background, Role, SeniorityLevel, Skill, proficiency_check
 from paths.models import LearningPath, Step
@@ -70,7 +71,9 @@ def _timezone_names() -> frozenset[str]:
 def validate_timezone(name: str) -> None:
     if name not in _timezone_names():
         raise ValidationError(
-            f'"{name}" is not a time zone name; use an IANA name such as "Europe/London".'
+            _('"%(name)s" is not a time zone name: choose one from the list, such as %(example)s.'),
+            params={"name": name, "example": "Europe/London"},
+            code="unknown_timezone",
         )
 
 
@@ -108,6 +111,11 @@ class LearnerProfile(models.Model):
     quiet_hours_end = models.PositiveSmallIntegerField(null=True, blank=True)
     readiness_stale_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(default=now)
+    onboarded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner finished or skipped the first-run onboarding.",
+    )
 
     class Meta:
         constraints = [

@@ -40,3 +40,31 @@ def needed_minutes_per_week(*, remaining_minutes: int, target_date: date, today:
     least one day away)."""
     days_left = max((target_date - today).days, 1)
     return remaining_minutes * 7 / days_left
+
+
+# --- The weekly goal ring --------------------------------------------------------------------
+
+RING_RADIUS = 42
+RING_CIRCUMFERENCE = 263.89  # 2 * pi * RING_RADIUS, to the hundredth
+
+
+@dataclass(frozen=True)
+class WeeklyRing:
+    """This week's minutes against the weekly goal, drawn as an SVG ring: the stroke's dash
+    is the share of the goal reached (full at or past it)."""
+
+    minutes: int
+    goal: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.minutes / self.goal)) if self.goal > 0 else 0
+
+    @property
+    def left(self) -> int:
+        return max(0, self.goal - self.minutes)
+
+    @property
+    def dash(self) -> str:
+        filled = round(RING_CIRCUMFERENCE * self.percent / 100, 2)
+        return f"{filled} {RING_CIRCUMFERENCE}"

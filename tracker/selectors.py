@@ -2,21 +2,25 @@
 queries. The web dashboard and the API both read through here."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from babel.dates import format_skeleton
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, to_locale
 
+from careers.bands import BANDS
 from careers.models import Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
 from careers.selectors import role_entry_ranks
 from paths.models import LearningPath, Step, StepSkill
 from tracker import activity, next_steps, pace, readiness, streaks, targets
 from tracker.models import (
+    MINUTES_PER_DAY,
     Enrolment,
     LearnerProfile,
     ProgressEntry,
@@ -372,6 +376,16 @@ class StepProgress:
     step: Step
     status: str  # "completed", "started" or "todo"
     minutes: int
+    ready: bool = True  # its prerequisites are completed (or the path is not sequential)
+    # The learner's own entries on it in this enrolment that carry a note or an evidence link,
+    # newest first.
+    notes: tuple[ProgressEntry, ...] = ()
+
+    @property
+    def done_minutes(self) -> int:
+        """What the one-tap "done" logs: the step's estimate less the minutes already logged on
+        it (never below 0, never above a day)."""
+        return min(MINUTES_PER_DAY, max(0, self.step.estimated_minutes - self.minutes))
 
 
 @dataclass(frozen=True)
@@ -390,16 +404,20 @@ class EnrolmentDetail:
 
 
 def enrolment_detail_get(*, user: User, enrolment_id: int) -> EnrolmentDetail:
-    """One of the learner's enrolments with each step's status; raises DoesNotExist for
-    another learner's, as for a missing one."""
+    """One of the learner's enrolments with each step's status, whether it can be completed
+    now, and the learner's notes and evidence links on it; raises DoesNotExist for another
+    learner's, as for a missing one. Four queries, whatever the number of steps and entries."""
     enrolment = enrolments_for(user=user).get(pk=enrolment_id)
     entries = list(enrolment.entries.select_related("step").order_by("-occurred_at", "-pk"))
     minutes: dict[int, int] = defaultdict(int)
+    notes: dict[int, list[ProgressEntry]] = defaultdict(list)
     completed = set()
     for entry in entries:
         minutes[entry.step_id] += entry.minutes
         if entry.status == ProgressEntry.Status.COMPLETED:
             completed.add(entry.step_id)
+        if entry.note or entry.evidence_url:
+            notes[entry.step_id].append(entry)
     started = set(minutes)
 
     def status(step_id: int) -> str:
@@ -408,12 +426,112 @@ def enrolment_detail_get(*, user: User, enrolment_id: int) -> EnrolmentDetail:
     steps = (
         Step.objects.filter(path_id=enrolment.path_id)
         .order_by("position")
-        .prefetch_related("step_skills__skill", "prerequisites")
+        .prefetch_related(
+            Prefetch("step_skills", queryset=StepSkill.objects.select_related("skill")),
+            Prefetch("prerequisites", queryset=Step.objects.only("pk", "position", "path_id")),
+        )
     )
+    sequential = enrolment.path.sequential
     return EnrolmentDetail(
         enrolment=enrolment,
-        steps=[StepProgress(s, status(s.pk), minutes[s.pk]) for s in steps],
+        steps=[
+            StepProgress(
+                s,
+                status(s.pk),
+                minutes[s.pk],
+                ready=not sequential or {p.pk for p in s.prerequisites.all()} <= completed,
+                notes=tuple(notes[s.pk]),
+            )
+            for s in steps
+        ],
         entries=entries[:20],
+    )
+
+
+@dataclass(frozen=True)
+class PathEnrolment:
+    """The learner's enrolment shown on a path's page: the open one, else the latest."""
+
+    enrolment: Enrolment
+    steps_done: int
+    steps_total: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.enrolment.status in Enrolment.OPEN_STATUSES
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+def path_enrolment_get(*, user: User, path: LearningPath) -> PathEnrolment | None:
+    """The learner's open enrolment on the path, else their latest one (withdrawn or
+    completed), with the steps completed in it; None if they never enrolled. One query
+    (two when `path` has no `step_count`)."""
+    enrolment = (
+        Enrolment.objects.filter(user=user, path=path)
+        .annotate(
+            is_open=Case(
+                When(status__in=Enrolment.OPEN_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            steps_done=Count(
+                "entries__step",
+                filter=Q(entries__status=ProgressEntry.Status.COMPLETED),
+                distinct=True,
+            ),
+        )
+        .order_by("-is_open", "-updated_at", "-pk")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    done: int = enrolment.steps_done
+    total = getattr(path, "step_count", None)
+    if total is None:
+        total = path.steps.count()
+    return PathEnrolment(enrolment=enrolment, steps_done=done, steps_total=total)
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    """The role and level a logging result reports readiness for."""
+
+    role: Role
+    level: SeniorityLevel
+    is_learners_target: bool
+
+
+def log_target_get(*, user: User, path: LearningPath) -> LogTarget:
+    """The learner's target role and level, else the path's own."""
+    profile = profile_get(user=user)
+    if profile.target_role is not None and profile.target_level is not None:
+        return LogTarget(profile.target_role, profile.target_level, True)
+    return LogTarget(path.role, path.level, False)
+
+
+def readiness_now(*, user: User, target: LogTarget) -> float | None:
+    """The learner's readiness for the target computed now, not stored (the recompute stores
+    it): for showing the change a log made. None: the target has no requirements."""
+    return readiness_score_compute(user_id=user.pk, role=target.role, level=target.level).score
+
+
+def target_score_week_ago(*, profile: LearnerProfile, today: date) -> float | None:
+    """The target's score in the latest daily snapshot at least a week old, if there is one."""
+    if profile.target_role_id is None or profile.target_level_id is None:
+        return None
+    return (
+        ReadinessSnapshot.objects.filter(
+            user_id=profile.user_id,
+            role_id=profile.target_role_id,
+            level_id=profile.target_level_id,
+            day__lte=today - timedelta(days=7),
+        )
+        .order_by("-day")
+        .values_list("score", flat=True)
+        .first()
     )
 
 
@@ -564,9 +682,10 @@ class ReadinessPage:
     role: Role | None
     level: SeniorityLevel | None
     score: ReadinessScore | None
-    lines: list[dict[str, Any]]  # the breakdown, with each line's evidence
+    lines: list[dict[str, Any]]  # the breakdown, largest gap first, with each line's evidence
     next_steps: list[NextStep]
-    chart: dict[str, list[Any]]  # radar (labels, required, current) and history (days, scores)
+    chart: dict[str, Any]  # skills (labels, required, current) and history (days, scores)
+    history: list[tuple[date, float | None]] = field(default_factory=list)  # the table
 
 
 def readiness_page_get(
@@ -584,7 +703,7 @@ def readiness_page_get(
     else:
         role, level = target.role, target.level
     score = readiness_score_get(user_id=user.pk, role=role, level=level) if role and level else None
-    lines = breakdown_explained(score=score) if score else []
+    lines = _by_gap(breakdown_explained(score=score)) if score else []
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,
@@ -592,11 +711,46 @@ def readiness_page_get(
         score=score,
         lines=lines,
         next_steps=next_best_steps(score=score),
-        chart={
-            "labels": [line["name"] for line in lines],
-            "required": [line["target"] for line in lines],
-            "current": [line["current"] for line in lines],
-            "days": [snapshot.day.isoformat() for snapshot in history],
-            "scores": [snapshot.score for snapshot in history],
-        },
+        chart=_readiness_chart(lines, history),
+        history=[(snapshot.day, _history_score(snapshot)) for snapshot in history],
     )
+
+
+def _by_gap(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The breakdown, largest gap first: by the points still missing (what closing the gap
+    would add to the score), then by the levels missing, then by name. Each line gains
+    `missing` (points) and `gap` (levels), both 0 once the target is met."""
+    for line in lines:
+        line["missing"] = round(max(0.0, line["possible"] - line["earned"]), 6)
+        line["gap"] = round(max(0.0, line["target"] - line["current"]), 6)
+    return sorted(lines, key=lambda line: (-line["missing"], -line["gap"], line["name"]))
+
+
+def _history_score(snapshot: ReadinessSnapshot) -> float | None:
+    """A day's score as the history chart and its table both show it (one decimal)."""
+    return None if snapshot.score is None else round(snapshot.score, 1)
+
+
+def _readiness_chart(
+    lines: list[dict[str, Any]], history: list[ReadinessSnapshot]
+) -> dict[str, Any]:
+    """What config/static/js/charts.js draws, in the breakdown's order, with its labels
+    translated; the page's tables show the same figures (the charts' text alternative)."""
+    locale = to_locale(get_language() or "en-gb")
+    return {
+        "labels": [line["name"] for line in lines],
+        "required": [line["target"] for line in lines],
+        "current": [round(line["current"], 2) for line in lines],
+        "days": [snapshot.day.isoformat() for snapshot in history],
+        # "3 Nov" in en-GB: the locale's short day and month
+        "day_labels": [format_skeleton("MMMd", s.day, locale=locale) for s in history],
+        "scores": [_history_score(snapshot) for snapshot in history],
+        "bands": {str(band.level): band.name for band in BANDS},
+        "text": {
+            "required": gettext("Required"),
+            "current": gettext("You"),
+            "score": gettext("Score"),
+            "level": gettext("Level"),
+            "readiness": gettext("Readiness"),
+        },
+    }

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, SeniorityLevel, Skill
 from paths.models import LearningPath, Step
@@ -94,6 +95,8 @@ def user_ensure(*, email: str, password: str, curator: bool = False) -> tuple[Us
     )
     if curator:
         user.groups.add(Group.objects.get(name=CURATORS_GROUP))
+    # Demo and operator accounts skip the first-run onboarding.
+    LearnerProfile.objects.filter(user=user, onboarded_at=None).update(onboarded_at=timezone.now())
     return user, created
 
 
@@ -147,6 +150,19 @@ def learner_profile_update(*, user: User, **changes: Any) -> LearnerProfile:
     return profile
 
 
+@transaction.atomic
+def learner_onboarding_finish(*, user: User, **changes: Any) -> LearnerProfile:
+    """The last onboarding step's changes (checked as learner_profile_update checks them), and
+    the onboarding marked done, together; with no changes, the learner skipped the rest. A
+    learner already onboarded keeps the first date."""
+    if changes:
+        learner_profile_update(user=user, **changes)
+    LearnerProfile.objects.filter(user=user, onboarded_at__isnull=True).update(
+        onboarded_at=timezone.now(), changed_at=timezone.now()
+    )
+    return LearnerProfile.objects.get(user=user)
+
+
 def _check_target(profile: LearnerProfile) -> None:
     """A target must be a rung the role has: AI Architect starts at senior."""
     role, level = profile.target_role, profile.target_level
@@ -191,17 +207,77 @@ def _check_target_date(user: User, target_date: date | None) -> None:
 def enrolment_create(
     *, user: User, path: LearningPath, target_date: date | None = None
 ) -> Enrolment:
+    """Enrol on a published path. Enrolling again after withdrawing reopens the withdrawn
+    enrolment (the latest, if several), so the steps completed in it, its notes and its
+    evidence links count again; after a completed enrolment, a new one starts afresh."""
     if path.status != LearningPath.Status.PUBLISHED:
-        raise ValidationError({"path": "This path is not published."})
+        raise ValidationError({"path": _("This path is not published.")})
     _check_target_date(user, target_date)
     if Enrolment.objects.filter(user=user, path=path, status__in=Enrolment.OPEN_STATUSES).exists():
-        raise ValidationError({"path": "You are already enrolled on this path."})
+        raise ValidationError({"path": _("You are already enrolled on this path.")})
+    withdrawn = (
+        Enrolment.objects.select_for_update()
+        .filter(user=user, path=path, status=Enrolment.Status.WITHDRAWN)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
     try:
         with transaction.atomic():
-            enrolment = Enrolment.objects.create(user=user, path=path, target_date=target_date)
+            if withdrawn is None:
+                enrolment = Enrolment.objects.create(user=user, path=path, target_date=target_date)
+            else:
+                enrolment = _enrolment_reopen(user, withdrawn, Enrolment.Status.ACTIVE, target_date)
     except IntegrityError as error:  # a concurrent request enrolled first
-        raise ValidationError({"path": "You are already enrolled on this path."}) from error
+        raise ValidationError({"path": _("You are already enrolled on this path.")}) from error
     _inputs_changed(user.pk)
+    return enrolment
+
+
+def _enrolment_reopen(
+    user: User, enrolment: Enrolment, status: str, target_date: date | None
+) -> Enrolment:
+    """A withdrawn enrolment made open again; a target date that has passed is cleared."""
+    if (
+        target_date is None
+        and enrolment.target_date
+        and enrolment.target_date >= learner_today(user.profile)
+    ):
+        target_date = enrolment.target_date
+    enrolment.status = status
+    enrolment.target_date = target_date
+    enrolment.completed_at = None
+    enrolment.save(update_fields=["status", "target_date", "completed_at", "updated_at"])
+    return enrolment
+
+
+# How long after withdrawing the "Undo" offered on the enrolment page works; later, enrolling
+# again reopens the enrolment all the same (enrolment_create).
+WITHDRAW_UNDO_WINDOW = timedelta(minutes=15)
+
+
+@transaction.atomic
+def enrolment_withdrawal_undo(*, enrolment: Enrolment, status: str) -> Enrolment:
+    """Undo a withdrawal: back to `status` (the one it had, active or paused), within
+    WITHDRAW_UNDO_WINDOW of withdrawing."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.WITHDRAWN:
+        raise ValidationError({"status": _("This enrolment is not withdrawn.")})
+    if status not in Enrolment.OPEN_STATUSES:
+        raise ValidationError({"status": _("An enrolment can only go back to active or paused.")})
+    if enrolment.updated_at < timezone.now() - WITHDRAW_UNDO_WINDOW:
+        raise ValidationError(
+            _("It is too late to undo; enrol on the path again: your completed steps are kept.")
+        )
+    if (
+        Enrolment.objects.filter(
+            user_id=enrolment.user_id, path_id=enrolment.path_id, status__in=Enrolment.OPEN_STATUSES
+        )
+        .exclude(pk=enrolment.pk)
+        .exists()
+    ):
+        raise ValidationError({"status": _("You are already enrolled on this path.")})
+    enrolment = _enrolment_reopen(enrolment.user, enrolment, status, None)
+    _inputs_changed(enrolment.user_id)
     return enrolment
 
 

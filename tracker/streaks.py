@@ -40,3 +40,71 @@ def activity_calendar(minutes_by_day: Mapping[date, int], today: date) -> list[t
         (first + timedelta(days=n), minutes_by_day.get(first + timedelta(days=n), 0))
         for n in range(CALENDAR_DAYS)
     ]
+
+
+# --- The year's heatmap ----------------------------------------------------------------------
+
+# Minutes per level of the heatmap's cells: 0 is level 0, 1-30 level 1, ..., over 90 level 4.
+HEAT_STEP_MINUTES = 30
+HEAT_LEVELS = 4
+
+
+def heat_level(minutes: int) -> int:
+    return min(HEAT_LEVELS, (minutes + HEAT_STEP_MINUTES - 1) // HEAT_STEP_MINUTES)
+
+
+@dataclass(frozen=True)
+class HeatDay:
+    day: date
+    minutes: int
+    level: int
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """The calendar laid out as a table: a row per weekday (Monday first), a column per week,
+    oldest on the left; cells outside the 365 days are None. `months` gives, per column, the
+    first of the month that starts in it (None: no label), and `weekdays` a date of each row's
+    weekday, for its label."""
+
+    rows: list[list[HeatDay | None]]
+    months: list[date | None]
+    weekdays: list[date]
+    today: HeatDay
+    total_minutes: int
+    active_days: int
+
+    @property
+    def table(self) -> list[tuple[date, list[HeatDay | None]]]:
+        """(a date of the row's weekday, its cells) per row."""
+        return list(zip(self.weekdays, self.rows, strict=True))
+
+
+def heatmap(calendar: list[tuple[date, int]], today: date) -> Heatmap:
+    """Lay `activity_calendar`'s days out by week; see Heatmap."""
+    first = calendar[0][0]
+    start = first - timedelta(days=first.weekday())  # the Monday of the first week
+    weeks = (today - start).days // 7 + 1
+    rows: list[list[HeatDay | None]] = [[None] * weeks for _ in range(7)]
+    months: list[date | None] = [None] * weeks
+    cells = []
+    for day, minutes in calendar:
+        cell = HeatDay(day, minutes, heat_level(minutes), day == today)
+        cells.append(cell)
+        column = (day - start).days // 7
+        rows[day.weekday()][column] = cell
+        if day.day == 1:
+            months[column] = day
+    # The first column is labelled with its month unless a month starts within two columns
+    # (the labels would overlap).
+    if months[0] is None and not any(months[1:3]):
+        months[0] = first.replace(day=1)
+    return Heatmap(
+        rows=rows,
+        months=months,
+        weekdays=[start + timedelta(days=n) for n in range(7)],
+        today=cells[-1],
+        total_minutes=sum(minutes for _, minutes in calendar),
+        active_days=sum(1 for _, minutes in calendar if minutes),
+    )

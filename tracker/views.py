@@ -15,14 +15,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from careers.models import Role, SeniorityLevel
 from paths.selectors import published_paths, published_paths_with_steps
-from tracker import selectors, services, targets
+from tracker import pace, progress_feedback, selectors, services, streaks, targets
 from tracker.export import learner_export
+from tracker.form_fields import timezone_choices
 from tracker.forms import DeleteAccountForm, EnrolmentChangeForm, ProfileForm, ProgressForm
 from tracker.models import Enrolment, User
 from tracker.password_check import TooManyAttempts, password_confirmed
@@ -54,31 +57,114 @@ def _form_error(form: Any, error: ValidationError) -> None:
 
 
 def landing(request: HttpRequest) -> HttpResponse:
+    """Signed out: what Pathwise does, an example readiness breakdown (careers/sample.py,
+    scored by tracker/readiness.py against the real catalogue) and the role quiz."""
+    from fractions import Fraction
+
+    from careers import sample
+    from careers.forms import QuizForm
+    from careers.selectors import backgrounds_list, requirements_at
+    from tracker import readiness
+
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "tracker/landing.html")
+    required = requirements_at(role_slug=sample.ROLE, level_slug=sample.LEVEL)
+    skills = {r.skill_id: r.skill for r in required}
+    example = readiness.readiness(
+        [readiness.Requirement(r.skill_id, r.target_level, r.weight) for r in required],
+        {r.skill_id: Fraction(sample.LEVELS.get(r.skill.slug, 0)) for r in required},
+    )
+    # the skills that weigh most first, the largest gap first among them
+    gaps = sorted(
+        example.breakdown,
+        key=lambda line: (-line.possible, line.earned - line.possible, skills[line.skill_id].name),
+    )
+    return render(
+        request,
+        "tracker/landing.html",
+        {
+            "example": {
+                "role": required[0].role if required else None,
+                "level": required[0].level if required else None,
+                "score": None if example.score is None else float(example.score),
+                "lines": [
+                    {
+                        "name": skills[line.skill_id].name,
+                        "target": line.target,
+                        "current": float(line.current),
+                        "earned": float(line.earned),
+                        "possible": float(line.possible),
+                    }
+                    for line in gaps[: sample.SHOWN]
+                ],
+                "more": max(0, len(gaps) - sample.SHOWN),
+                "description": sample.DESCRIPTION,
+            },
+            "quiz_form": QuizForm(backgrounds=list(backgrounds_list())),
+        },
+    )
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Readiness first, then this week's goal and the streak, the learner's paths, next best
+    steps and the year's heatmap; a learner with nothing yet gets one "start here" card."""
     data = selectors.dashboard_get(user=_user(request))
-    levels = [(day, minutes, min(4, (minutes + 29) // 30)) for day, minutes in data.calendar]
-    return render(request, "tracker/dashboard.html", {"d": data, "heatmap": levels})
+    if data.profile.onboarded_at is None and not request.user.is_staff:
+        return redirect("onboarding")
+    week_ago = selectors.target_score_week_ago(profile=data.profile, today=data.today)
+    score = data.target_score.score if data.target_score else None
+    heatmap = streaks.heatmap(data.calendar, data.today)
+    context = {
+        "d": data,
+        "heatmap": heatmap,
+        "ring": pace.WeeklyRing(data.minutes_this_week, data.profile.weekly_goal_minutes),
+        "week_change": None if score is None or week_ago is None else round(score - week_ago),
+        "start_here": not data.enrolments and heatmap.active_days == 0,
+        "first_step": data.next_steps[0] if data.next_steps else None,
+    }
+    return render(request, "tracker/dashboard.html", context)
+
+
+UNDO_KEY = "withdrawal_undo"  # session: the enrolment withdrawn last, and its status before
+
+
+def _undo_status(request: HttpRequest, enrolment: Enrolment) -> str | None:
+    """The status an "Undo" on this withdrawn enrolment's page restores, while it can."""
+    kept = request.session.get(UNDO_KEY) or {}
+    if (
+        enrolment.status != Enrolment.Status.WITHDRAWN
+        or kept.get("enrolment") != enrolment.pk
+        or enrolment.updated_at < timezone.now() - services.WITHDRAW_UNDO_WINDOW
+    ):
+        return None
+    status = kept.get("status")
+    return status if status in Enrolment.OPEN_STATUSES else Enrolment.Status.ACTIVE
 
 
 def _enrolment_page(
-    request: HtmxHttpRequest, pk: int, form: ProgressForm | None = None, refused: bool = False
+    request: HtmxHttpRequest,
+    pk: int,
+    form: ProgressForm | None = None,
+    refused: bool = False,
+    feedback: progress_feedback.LogFeedback | None = None,
 ) -> HttpResponse:
-    """The page; 422 when it shows a refused form (its errors, or a refused status change)."""
+    """The page; 422 when it shows a refused form (its errors, or a refused status change).
+    To htmx's log requests: the log card, with the steps list and the live region swapped
+    out of band."""
     try:
         detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
     except Enrolment.DoesNotExist as missing:
         raise Http404("No such enrolment.") from missing
+    if feedback is None and request.method == "GET":
+        feedback = progress_feedback.LogFeedback.from_session(
+            request.session.pop(progress_feedback.SESSION_KEY, None), pk
+        )
     # The step asked for (a next best step's link), else the first one not completed.
     asked = request.GET.get("step", "")
     next_step = next(
         (s.step for s in detail.steps if str(s.step.pk) == asked),
-        next((s.step for s in detail.steps if s.status != "completed"), None),
+        next((s.step for s in detail.steps if s.status != "completed" and s.ready), None),
     )
     form = form or ProgressForm(
         steps=detail.enrolment.path.steps.order_by("position"),
@@ -87,38 +173,57 @@ def _enrolment_page(
     context = {
         "detail": detail,
         "form": form,
+        "feedback": feedback,
+        "undo_status": _undo_status(request, detail.enrolment),
+        "undo_minutes": int(services.WITHDRAW_UNDO_WINDOW.total_seconds() // 60),
         "target_form": EnrolmentChangeForm(initial={"target_date": detail.enrolment.target_date}),
     }
-    template = "tracker/_steps.html" if request.htmx else "tracker/enrolment.html"
+    partial = request.htmx and request.method == "POST"
+    template = "tracker/_log_response.html" if partial else "tracker/enrolment.html"
     return render(request, template, context, status=422 if form.errors or refused else 200)
 
 
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A published path: its steps, what finishing it gives for its role and level (and
-    what it leaves out), and the learner's open enrolment on it, if any."""
+    what it leaves out), and the learner's enrolment on it, if any: "Continue" with their
+    progress when it is open, "Enrol again" (their completed steps kept) after withdrawing."""
     path = get_object_or_404(published_paths_with_steps(), slug=slug)
-    enrolment = (
-        selectors.open_enrolment_get(user=_user(request), path=path)
+    mine = (
+        selectors.path_enrolment_get(user=_user(request), path=path)
         if request.user.is_authenticated
         else None
     )
     coverage = selectors.path_coverage_get(path=path)
     return render(
-        request, "paths/path.html", {"path": path, "coverage": coverage, "enrolment": enrolment}
+        request,
+        "paths/path.html",
+        {
+            "path": path,
+            "coverage": coverage,
+            "mine": mine,
+            "enrolment": mine.enrolment if mine and mine.is_open else None,
+        },
     )
 
 
 @login_required
 @require_POST
 def enrol(request: HttpRequest, slug: str) -> HttpResponse:
-    """Enrol on a published path; with `step`, the enrolment page opens with it selected."""
+    """Enrol on a published path (again after withdrawing: the enrolment reopens, its
+    completed steps kept); with `step`, the enrolment page opens with it selected. Already
+    enrolled: on to the enrolment, never an error."""
     path = get_object_or_404(published_paths(), slug=slug)
+    user = _user(request)
+    current = selectors.open_enrolment_get(user=user, path=path)
+    if current is not None:
+        messages.info(request, gettext("You are already enrolled on this path: carry on."))
+        return _to_step(current.pk, request.POST.get("step"))
     try:
-        enrolment = services.enrolment_create(user=_user(request), path=path)
+        enrolment = services.enrolment_create(user=user, path=path)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("path", slug=slug)
-    messages.success(request, f"You are enrolled on {path.title}.")
+    messages.success(request, gettext("You are enrolled on %(path)s.") % {"path": path.title})
     return _to_step(enrolment.pk, request.POST.get("step"))
 
 
@@ -135,34 +240,100 @@ def enrolment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Log time on a step (the form, or a step's one-tap "done" with `tap`). The result,
+    with the path's progress and the readiness change, goes next to the button: in the
+    htmx response, or, without JavaScript, on the page the POST redirects to."""
     owned = _own_enrolment(request, pk)
+    user = _user(request)
     form = ProgressForm(request.POST, steps=owned.path.steps.order_by("position"))
+    before = after = None
+    target = selectors.log_target_get(user=user, path=owned.path)
     if form.is_valid():
+        before = selectors.readiness_now(user=user, target=target)
         try:
             services.progress_log(enrolment=owned, **form.cleaned_data)
         except ValidationError as error:
             _form_error(form, error)
+        else:
+            after = selectors.readiness_now(user=user, target=target)
     if form.errors:
         return _enrolment_page(request, pk, form)
-    messages.success(request, f"Logged {form.cleaned_data['minutes']} minutes.")
+    detail = selectors.enrolment_detail_get(user=user, enrolment_id=pk)
+    step = form.cleaned_data["step"]
+    tap = bool(request.POST.get("tap"))
+    feedback = progress_feedback.log_feedback(
+        enrolment_id=pk,
+        step_id=step.pk,
+        tap=tap,
+        minutes=form.cleaned_data["minutes"],
+        step_title=step.title,
+        completed=form.cleaned_data["status"] == "completed",
+        percent_done=detail.percent_done,
+        steps_done=detail.steps_done,
+        steps_total=len(detail.steps),
+        finished=detail.enrolment.status == Enrolment.Status.COMPLETED,
+        target_label=f"{target.role.name}, {target.level.name}",
+        is_learners_target=target.is_learners_target,
+        before=before,
+        after=after,
+    )
     if request.htmx:
-        return _enrolment_page(request, pk)
-    return redirect("enrolment", pk=pk)
+        return _enrolment_page(request, pk, feedback=feedback)
+    request.session[progress_feedback.SESSION_KEY] = feedback.as_session()
+    anchor = f"#step-{step.pk}" if tap else "#log"
+    return redirect(reverse("enrolment", args=[pk]) + anchor)
 
 
 @login_required
 @require_POST
 def enrolment_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     owned = _own_enrolment(request, pk)
+    previous = owned.status
     form = EnrolmentChangeForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(form.error_text())
-        services.enrolment_update(enrolment=owned, **form.changes())
+        changed = services.enrolment_update(enrolment=owned, **form.changes())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _enrolment_page(request, pk, refused=True)
+    if changed.status == Enrolment.Status.WITHDRAWN and previous != changed.status:
+        request.session[UNDO_KEY] = {"enrolment": pk, "status": previous}
     messages.success(request, form.saved_text())
+    return redirect("enrolment", pk=pk)
+
+
+@login_required
+def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first: what withdrawing does, and a button that does it (enrolment_status)."""
+    try:
+        detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
+    except Enrolment.DoesNotExist as missing:
+        raise Http404("No such enrolment.") from missing
+    if detail.enrolment.status not in Enrolment.OPEN_STATUSES:
+        return redirect("enrolment", pk=pk)
+    undo_minutes = int(services.WITHDRAW_UNDO_WINDOW.total_seconds() // 60)
+    return render(
+        request, "tracker/withdraw.html", {"detail": detail, "undo_minutes": undo_minutes}
+    )
+
+
+@login_required
+@require_POST
+def enrolment_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a withdrawal: the enrolment goes back to the status it had."""
+    owned = _own_enrolment(request, pk)
+    status = _undo_status(request, owned) or Enrolment.Status.ACTIVE
+    try:
+        services.enrolment_withdrawal_undo(enrolment=owned, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        request.session.pop(UNDO_KEY, None)
+        messages.success(
+            request,
+            gettext("Withdrawal undone: you are back on %(path)s.") % {"path": owned.path.title},
+        )
     return redirect("enrolment", pk=pk)
 
 
@@ -198,12 +369,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, gettext("Settings saved."))
             return redirect("settings")
     return render(
         request,
         "tracker/settings.html",
-        {"form": form, "delete_form": DeleteAccountForm()},
+        {"form": form, "delete_form": DeleteAccountForm(), "time_zones": timezone_choices()},
         status=422 if form.errors else 200,
     )
 
@@ -228,19 +399,23 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         try:
             confirmed = password_confirmed(user=user, password=form.cleaned_data["password"])
         except TooManyAttempts as error:
-            form.add_error("password", f"{error} Nothing was deleted.")
+            form.add_error("password", f"{error} {gettext('Nothing was deleted.')}")
             status = 429
         else:
             if confirmed:
                 services.user_delete(user=user)
                 logout(request)
-                messages.success(request, "Your account and all its data are deleted.")
+                messages.success(request, gettext("Your account and all its data are deleted."))
                 return redirect("landing")
-            form.add_error("password", "The password is not right; nothing was deleted.")
+            form.add_error("password", gettext("The password is not right; nothing was deleted."))
     return render(
         request,
         "tracker/settings.html",
-        {"form": ProfileForm(instance=selectors.profile_get(user=user)), "delete_form": form},
+        {
+            "form": ProfileForm(instance=selectors.profile_get(user=user)),
+            "delete_form": form,
+            "time_zones": timezone_choices(),
+        },
         status=status,
     )
 

@@ -19,7 +19,12 @@ VAR_DIR = Path(env.str("PATHWISE_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 TIME_ZONE = "Europe/London"
+# I18N — https://docs.djangoproject.com/en/5.2/topics/i18n/
+# Every string is marked for translation; en-GB is the one language so far, and dates and
+# numbers follow its formats (LocaleMiddleware picks a language once there are more).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English (UK)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 ROOT_URLCONF = "config.urls"
@@ -65,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "adminsortable2",  # drag-and-drop steps in the path editor
     "csp",
     "tracker",
     "careers",
@@ -99,7 +105,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.CompressHtml",  # gzip for HTML pages (static files come precompressed)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "config.middleware.ApiNoSlashRedirect",  # CommonMiddleware, without redirects in the API
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +141,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "config.theme.theme",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -1,13 +1,17 @@
-"""Template filters for en-GB presentation: dates, money, minutes, scores, proficiency bands
-and where a part of the catalogue comes from."""
+"""Template filters for presentation in the active language (en-GB by default): dates, money,
+minutes, scores, proficiency bands and where a part of the catalogue comes from."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
 from django import template
-from django.utils import formats
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
 
 from careers.bands import BANDS, Band
 from careers.bands import band as band_of
@@ -63,8 +67,12 @@ def provenance(role: Any) -> RoleProvenance:
 
 @register.filter
 def gbp(amount: int | None) -> str:
-    """60000 -> "£60,000"."""
-    return "" if amount is None else f"£{amount:,.0f}"
+    """60000 -> "£60,000" in en-GB ("60.000 £" in de): whole pounds, in the locale's pattern."""
+    if amount is None:
+        return ""
+    locale = to_locale(get_language() or "en-gb")
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(amount, "GBP", format=pattern, locale=locale, currency_digits=False)
 
 
 @register.filter
@@ -85,5 +93,9 @@ def percent(score: float | None) -> str:
 
 @register.filter
 def longdate(value: date | datetime | None) -> str:
-    """en-GB: 28 November 2026."""
-    return "" if value is None else formats.date_format(value, "j F Y")
+    """The locale's long date: 28 November 2026 in en-GB (a time in the current time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_date(value, "long", locale=to_locale(get_language() or "en-gb"))

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from careers.bands import BY_LEVEL
 from careers.models import Role
 from paths.models import LearningPath, Step
 from tests.admin_forms import inline_data, step_row
@@ -57,7 +58,13 @@ def test_curator_opens_role_and_path_pages_with_their_inlines(curator_client, ca
     assert path_page.status_code == 200
     steps_formset = path_page.context["inline_admin_formsets"][0].formset
     assert steps_formset.initial_form_count() == path.steps.count()
-    assert "rag-architecture:" in path_page.content.decode()
+    html = path_page.content.decode()
+    # Each row summarises its skills by name and named level; nothing asks for a slug.
+    link = path.steps.get(position=1).step_skills.select_related("skill")[0]
+    assert f"{link.skill.name} {link.level} · {BY_LEVEL[link.level].name}" in html
+    assert "skill-slug:level" not in html
+    assert 'name="steps-0-skill_levels"' not in html
+    assert 'name="steps-0-prerequisites"' not in html  # ticked on the step's own page
 
 
 def test_learner_cannot_reach_the_admin(client, learner):
@@ -129,48 +136,25 @@ def test_archive(curator_client):
     assert path.status == LearningPath.Status.ARCHIVED
 
 
-def test_steps_inline_swaps_positions_and_sets_skills(curator_client, catalogue):
+def test_steps_inline_reorders_by_the_hidden_order_field(curator_client, catalogue):
+    """The rows are dragged (adminsortable2); what reaches the server is each row's hidden
+    position, and the path is renumbered 1..n in that order with its skills untouched."""
     path = PathFactory.create()
     first = StepFactory.create(path=path, position=1, title="First")
     second = StepFactory.create(path=path, position=2, title="Second")
+    StepSkillFactory.create(step=first, level=3)
     url = reverse("admin:paths_learningpath_change", args=[path.pk])
 
+    page = curator_client.get(url).content.decode()
     response = curator_client.post(
-        url,
-        inline_data(
-            path,
-            [
-                step_row(first, position=2, skill_levels="rag-architecture:3, evaluation:2"),
-                step_row(second, position=1, skill_levels="statistics:1"),
-            ],
-        ),
+        url, inline_data(path, [step_row(first, position=2), step_row(second, position=1)])
     )
 
+    assert 'type="hidden" name="steps-0-position"' in page
+    assert 'class="_reorder_"' in page
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(path.steps.order_by("position").values_list("title", flat=True)) == [
         "Second",
         "First",
     ]
-    first.refresh_from_db()
-    assert dict(first.step_skills.values_list("skill__slug", "level")) == {
-        "rag-architecture": 3,
-        "evaluation": 2,
-    }
-
-
-def test_steps_inline_rejects_unknown_skill_and_bad_level(curator_client, catalogue):
-    path = PathFactory.create()
-    step = StepFactory.create(path=path, position=1)
-    url = reverse("admin:paths_learningpath_change", args=[path.pk])
-
-    unknown = curator_client.post(
-        url, inline_data(path, [step_row(step, skill_levels="alchemy:2")])
-    )
-    too_high = curator_client.post(
-        url, inline_data(path, [step_row(step, skill_levels="evaluation:9")])
-    )
-
-    assert unknown.status_code == 200
-    assert "Unknown skill: alchemy." in unknown.content.decode()
-    assert "levels run from 1 to 5" in too_high.content.decode()
-    assert step.step_skills.count() == 0
+    assert list(first.step_skills.values_list("level", flat=True)) == [3]

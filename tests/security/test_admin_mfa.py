@@ -79,6 +79,50 @@ def test_staff_without_a_second_factor_is_sent_to_set_one_up(client, curator, ca
     assert Role.objects.get(pk=role.pk).name == role.name
 
 
+@pytest.mark.django_db(transaction=True)  # allauth signals the new authenticator on commit
+def test_staff_setting_up_a_second_factor_end_in_the_admin(client):
+    """Password, the password again, a code from the new app, the recovery codes: and from
+    there a link into the admin, which opens without asking for another code."""
+    staff = UserFactory.create(is_staff=True)  # (no group: a flush may have taken it)
+    sign_in_with_password(client, staff)
+    client.get(ROLES, follow=True)  # sent to set up an authenticator, via the password again
+    activate = reverse("mfa_activate_totp")
+    reauthenticated = client.post(
+        f"{reverse('account_reauthenticate')}?{urlencode({'next': activate})}",
+        {"password": PASSWORD},
+    )
+    assert reauthenticated["Location"] == activate
+    secret = client.get(activate).context["form"].secret
+
+    activated = client.post(activate, {"code": current_code(secret)})
+    codes = client.get(activated["Location"])
+
+    assert activated["Location"] == reverse("mfa_view_recovery_codes")
+    assert codes.status_code == 200
+    html = codes.content.decode()
+    assert f'href="{ADMIN}"' in html
+    assert "I have saved my codes: continue to the admin" in html
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_learner_setting_up_a_second_factor_continues_to_the_dashboard(client, learner):
+    sign_in_with_password(client, learner)
+    activate = reverse("mfa_activate_totp")
+    client.post(
+        f"{reverse('account_reauthenticate')}?{urlencode({'next': activate})}",
+        {"password": PASSWORD},
+    )
+    secret = client.get(activate).context["form"].secret
+
+    activated = client.post(activate, {"code": current_code(secret)})
+    html = client.get(activated["Location"]).content.decode()
+
+    assert f'href="{reverse("dashboard")}"' in html
+    assert "continue to the admin" not in html
+    assert client.get(ADMIN).status_code == 302
+
+
 def test_a_session_older_than_the_second_factor_must_use_it(client, curator, totp_secret):
     """Staff with MFA whose session did not use it: asked for a code before the admin."""
     client.force_login(curator)  # e.g. signed in before TOTP was activated

@@ -94,11 +94,71 @@ def test_pause_resume_withdraw_and_reenrol_keeps_history(learner):
     with pytest.raises(ValidationError, match="withdrawn enrolment cannot become active"):
         enrolment_set_status(enrolment=first, status="active")
 
-    second = enrolment_create(user=learner, path=path)
+    again = enrolment_create(user=learner, path=path)
 
-    assert second.pk != first.pk
-    assert Enrolment.objects.get(pk=first.pk).status == "withdrawn"
+    # Enrolling again reopens the withdrawn enrolment: its entries count again (issue 16).
+    assert again.pk == first.pk
+    assert Enrolment.objects.get(pk=first.pk).status == "active"
+    assert Enrolment.objects.filter(user=learner, path=path).count() == 1
     assert ProgressEntry.objects.filter(enrolment=first).count() == 1
+
+
+def test_reenrolling_after_withdrawing_keeps_the_completed_steps(learner):
+    path = published_path(steps=3)
+    first = enrolment_create(
+        user=learner, path=path, target_date=timezone.localdate() + timedelta(days=30)
+    )
+    progress_log(enrolment=first, step=path.steps.get(position=1), minutes=30, status="completed")
+    enrolment_set_status(enrolment=first, status="withdrawn")
+
+    again = enrolment_create(user=learner, path=path)
+
+    assert (again.pk, again.status, again.completed_at) == (first.pk, "active", None)
+    assert again.target_date == first.target_date  # still ahead: kept
+    assert list(
+        ProgressEntry.objects.filter(enrolment=again, status="completed").values_list(
+            "step__position", flat=True
+        )
+    ) == [1]
+    assert stale_at(learner) is not None
+
+
+def test_after_a_completed_enrolment_a_new_one_starts_afresh(learner):
+    path = published_path(steps=1)
+    first = enrolment_create(user=learner, path=path)
+    progress_log(enrolment=first, step=path.steps.get(), minutes=30, status="completed")
+
+    again = enrolment_create(user=learner, path=path)
+
+    assert again.pk != first.pk
+    assert Enrolment.objects.get(pk=first.pk).status == "completed"
+    assert ProgressEntry.objects.filter(enrolment=again).count() == 0
+
+
+@pytest.mark.parametrize("before", ["active", "paused"])
+def test_a_withdrawal_is_undone_to_the_status_it_had(learner, before):
+    enrolment = enrolment_create(user=learner, path=published_path())
+    enrolment_set_status(enrolment=enrolment, status=before)
+    enrolment_set_status(enrolment=enrolment, status="withdrawn")
+
+    undone = services.enrolment_withdrawal_undo(enrolment=enrolment, status=before)
+
+    assert Enrolment.objects.get(pk=enrolment.pk).status == before == undone.status
+
+
+def test_undo_is_refused_late_or_on_an_open_enrolment(learner):
+    enrolment = enrolment_create(user=learner, path=published_path())
+    with pytest.raises(ValidationError, match="not withdrawn"):
+        services.enrolment_withdrawal_undo(enrolment=enrolment, status="active")
+    enrolment_set_status(enrolment=enrolment, status="withdrawn")
+    with pytest.raises(ValidationError, match="only go back to active or paused"):
+        services.enrolment_withdrawal_undo(enrolment=enrolment, status="completed")
+    late = timezone.now() - services.WITHDRAW_UNDO_WINDOW - timedelta(seconds=1)
+    Enrolment.objects.filter(pk=enrolment.pk).update(updated_at=late)
+
+    with pytest.raises(ValidationError, match="too late to undo"):
+        services.enrolment_withdrawal_undo(enrolment=enrolment, status="active")
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "withdrawn"
 
 
 def test_complete_by_hand_and_unknown_status(learner):

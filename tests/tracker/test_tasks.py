@@ -139,10 +139,25 @@ def test_step_change_of_a_published_path_marks_its_learners_stale(curator_client
     bystander = UserFactory.create()
     LearnerProfile.objects.update(readiness_stale_at=None)
     step = path.steps.get()
+    link = step.step_skills.get()
 
+    # The step's own page in the path editor: its skill now taught to level 5.
     response = curator_client.post(
-        reverse("admin:paths_learningpath_change", args=[path.pk]),
-        inline_data(path, [step_row(step, skill_levels=f"{step.step_skills.get().skill.slug}:5")]),
+        reverse("admin:paths_step_change", args=[step.pk]),
+        {
+            "title": step.title,
+            "kind": step.kind,
+            "resource_url": step.resource_url,
+            "estimated_minutes": step.estimated_minutes,
+            "step_skills-TOTAL_FORMS": 1,
+            "step_skills-INITIAL_FORMS": 1,
+            "step_skills-MIN_NUM_FORMS": 0,
+            "step_skills-MAX_NUM_FORMS": 1000,
+            "step_skills-0-id": link.pk,
+            "step_skills-0-step": step.pk,
+            "step_skills-0-skill": link.skill_id,
+            "step_skills-0-level": 5,
+        },
     )
 
     assert response.status_code == 302

@@ -23,6 +23,11 @@ PAGES = [
     ("/roles/", "AI career roles"),
     ("/roles/llm-engineer/", "Where it sits in the AI stack"),
     ("/roles/compare/?roles=ml-engineer,llm-engineer", "Frequently asked questions"),
+    ("/faq/", "Which pays more?"),
+    (
+        "/which-role/?background=data-science&maths=strong&work=models&experience=some",
+        "Our suggestion",
+    ),
     ("/paths/", "Learning paths"),
     (
         "/paths/?role=llm-engineer&level=junior&skill=rag-architecture&search=RAG",
@@ -30,6 +35,7 @@ PAGES = [
     ),
     ("/paths/llm-engineer-from-backend/", "What finishing it gives"),
     ("/enrolments/{enrolment}/", "Log progress"),
+    ("/enrolments/{enrolment}/withdraw/", "Yes, withdraw"),
     ("/readiness/", "Breakdown"),
     ("/readiness/?role=ml-engineer&level=senior", "ML Engineer, Senior"),
     ("/settings/", "Profile and reminders"),
@@ -133,8 +139,9 @@ def test_dashboard_shows_progress_pace_streak_and_heatmap(catalogue):
 
     assert 'aria-label="Progress on From backend engineer to LLM engineer' in page
     assert "6 of 11 steps" in page
-    assert "Current streak:" in page
-    assert page.count('title="') >= 365  # a cell per day
+    assert "Longest:" in page
+    assert page.count("data-day=") == 365  # a cell per day, each focusable (roving tabindex)
+    assert page.count('tabindex="0" data-day=') == 1  # today's
     assert "Next best steps" in page
 
 
@@ -161,8 +168,9 @@ def test_logging_without_javascript_redirects_with_a_message(enrolment):
         follow=True,
     )
 
-    assert response.redirect_chain == [(f"/enrolments/{enrolment.pk}/", 302)]
-    assert "Logged 40 minutes." in response.content.decode()
+    # Back to the log card, with the result next to its button (issue 16).
+    assert response.redirect_chain == [(f"/enrolments/{enrolment.pk}/#log", 302)]
+    assert f"Logged 40 minutes on “{step.title}”, done." in response.content.decode()
     entry = ProgressEntry.objects.get()
     assert (entry.minutes, entry.status, entry.note, entry.evidence_url) == (
         40,
@@ -186,8 +194,8 @@ def test_logging_with_htmx_swaps_the_step_list(enrolment):
     assert response.status_code == 200
     assert "<html" not in body  # a fragment
     assert 'data-status="completed"' in body
-    assert "Logged 25 minutes." in body
-    assert "9%" in body  # 1 of 11 steps
+    assert f"Logged 25 minutes on “{step.title}”, done." in body
+    assert "Path progress: 9%, 1 of 11 steps done." in body
 
 
 @pytest.mark.parametrize(
