@@ -32,7 +32,7 @@ class SeniorityLevel(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=60)
     rank = models.PositiveSmallIntegerField(
-        unique=True, help_text="Position on the ladder, 1 first."
+        unique=True, help_text=_("Position on the ladder, 1 first.")
     )
 
     class Meta:
@@ -81,16 +81,20 @@ class CatalogueSource(models.Model):
     """The text the catalogue is written from, named and dated once (catalogue.toml)."""
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200, help_text="A truthful description if it has none.")
-    description = models.TextField(help_text="What it is, and what it does not say about itself.")
-    file_name = models.CharField(max_length=200, help_text="The copy Pathwise holds.")
+    title = models.CharField(max_length=200, help_text=_("A truthful description if it has none."))
+    description = models.TextField(
+        help_text=_("What it is, and what it does not say about itself.")
+    )
+    file_name = models.CharField(max_length=200, help_text=_("The copy Pathwise holds."))
     published_on = models.DateField(
-        null=True, blank=True, help_text="Empty: the source gives no publication date."
+        null=True, blank=True, help_text=_("Empty: the source gives no publication date.")
     )
     written_on = models.DateField("catalogue written on")
     revised_on = models.DateField("catalogue last revised on", null=True, blank=True)
     pathwise_model = models.TextField(
-        "what is Pathwise's own model", blank=True, help_text="Everything the source does not say."
+        "what is Pathwise's own model",
+        blank=True,
+        help_text=_("Everything the source does not say."),
     )
 
     class Meta:
@@ -114,21 +118,25 @@ class Role(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
-    summary = models.TextField(help_text="The core distinction: what this role does.")
+    summary = models.TextField(help_text=_("The core distinction: what this role does."))
     stack_position = models.TextField("where it sits in the AI stack")
-    day_in_the_life = models.JSONField(default=list, blank=True, help_text="A list of short items.")
+    day_in_the_life = models.JSONField(
+        default=list, blank=True, help_text=_("A list of short items.")
+    )
     trajectory = models.TextField("career trajectory", blank=True)
     math_depth = models.CharField(max_length=10, choices=MathDepth.choices)
     tools = models.ManyToManyField(Tool, related_name="roles", blank=True, verbose_name="toolchain")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalogue.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the catalogue."))
     source = models.ForeignKey(
         CatalogueSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="roles"
     )
     day_in_the_life_context = models.CharField(
         max_length=200,
         blank=True,
-        help_text='How the source introduces the list, e.g. "A typical day for an ML engineer at '
-        'a UK tech company might include:".',
+        help_text=_(
+            'How the source introduces the list, e.g. "A typical day for an ML engineer at '
+            'a UK tech company might include:".'
+        ),
     )
     day_in_the_life_provenance = provenance_field("day in the life from")
     toolchain_provenance = provenance_field("toolchain from")
@@ -136,7 +144,7 @@ class Role(models.Model):
     model_note = models.TextField(
         "what the requirement matrix assumes",
         blank=True,
-        help_text="The requirement matrix is always Pathwise's own model; say what it assumes.",
+        help_text=_("The requirement matrix is always Pathwise's own model; say what it assumes."),
     )
 
     class Meta:
@@ -150,8 +158,8 @@ class RoleRequirement(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
     level = models.ForeignKey(SeniorityLevel, on_delete=models.PROTECT, related_name="+")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="requirements")
-    target_level = models.PositiveSmallIntegerField(help_text="Proficiency needed, 1-5.")
-    weight = models.PositiveSmallIntegerField(default=1, help_text="Relative importance, > 0.")
+    target_level = models.PositiveSmallIntegerField(help_text=_("Proficiency needed, 1-5."))
+    weight = models.PositiveSmallIntegerField(default=1, help_text=_("Relative importance, > 0."))
 
     class Meta:
         ordering = ("role", "level__rank", "skill__name")
@@ -182,9 +190,9 @@ class SalaryBand(models.Model):
     min_gbp = models.PositiveIntegerField()
     max_gbp = models.PositiveIntegerField()
     open_ended = models.BooleanField(
-        default=False, help_text='The source gives the maximum with a "+", as in "£180k+".'
+        default=False, help_text=_('The source gives the maximum with a "+", as in "£180k+".')
     )
-    source_note = models.TextField(help_text="Where the figure comes from, quoted.")
+    source_note = models.TextField(help_text=_("Where the figure comes from, quoted."))
 
     class Meta:
         ordering = ("role", "level__rank", "min_gbp")

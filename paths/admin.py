@@ -62,6 +62,16 @@ def _add_only(formfield: Any) -> Any:
     return formfield
 
 
+def _draft_open_for(path: LearningPath | None) -> bool:
+    """A draft copy of this published path is open: the path then changes only by publishing
+    the draft, which would overwrite a direct edit. Cached on the instance for the request."""
+    if path is None or path.pk is None or path.status != LearningPath.Status.PUBLISHED:
+        return False
+    if not hasattr(path, "_draft_open"):
+        path._draft_open = LearningPath.objects.filter(draft_of=path).exists()  # type: ignore[attr-defined]
+    return bool(path._draft_open)  # type: ignore[attr-defined]
+
+
 def _position(form: ModelForm) -> int:
     return form.cleaned_data.get("position") or 10**9  # a new row without one goes last
 
@@ -95,6 +105,15 @@ class StepInline(SortableTabularInline):
         if not self.has_view_or_change_permission(request):
             return Step.objects.none()
         return steps_for_editor()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _draft_open_for(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _draft_open_for(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _draft_open_for(obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("Skills taught"))
     def skills_taught(self, step: Step) -> str:
@@ -140,6 +159,10 @@ class LearningPathAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LearningPath]:
         return super().get_queryset(request).annotate(total_minutes=Sum("steps__estimated_minutes"))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # While its draft copy is open, a published path is shown read-only, with a link on.
+        return not _draft_open_for(obj) and super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -245,7 +268,8 @@ class LearningPathAdmin(SortableAdminBase, admin.ModelAdmin):
         learning_path = LearningPath.objects.filter(pk=object_id).first()
         if learning_path is None:
             raise Http404
-        if not self.has_change_permission(request, learning_path):
+        # The model permissions (the path itself is read-only once its draft is open).
+        if not (super().has_change_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
         try:
             draft = path_draft_open(path=learning_path, by=request.user)  # type: ignore[arg-type]
@@ -374,6 +398,14 @@ class StepAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # steps are added on their path's page, where positions are kept 1..n
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        path = obj.path if obj is not None else None
+        return not _draft_open_for(path) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        path = obj.path if obj is not None else None
+        return not _draft_open_for(path) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
         return super().get_queryset(request).select_related("path")

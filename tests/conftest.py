@@ -25,20 +25,24 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def catalogue(db: None) -> None:
-    """The real catalogue from the data files."""
-    catalogue_load()
-
-
 @pytest.fixture(scope="module")
 def shared_catalogue(django_db_setup, django_db_blocker):
-    """The real catalogue, loaded once per module for tests that only read it; rolled back at
-    the end of the module. Each test still runs in its own savepoint (`db`)."""
+    """The real catalogue, loaded once per module and rolled back at the end of the module;
+    each test runs in its own savepoint inside it (`db`), so what a test changes, catalogue
+    rows included, is undone after it. Transactional tests (which commit) call
+    `catalogue_load()` themselves: this fixture refuses them."""
     with django_db_blocker.unblock(), transaction.atomic():
         catalogue_load()
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def catalogue(request: pytest.FixtureRequest, shared_catalogue: None, db: None) -> None:
+    """The real catalogue from the data files (loaded once per module: shared_catalogue)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        pytest.fail("a transactional test loads the catalogue itself: call catalogue_load()")
 
 
 @pytest.fixture

@@ -102,10 +102,10 @@ class LearnerProfile(models.Model):
     remind_behind_pace = models.BooleanField("behind-pace reminders", default=True)
     remind_weekly_digest = models.BooleanField("weekly digest", default=True)
     inactivity_days = models.PositiveSmallIntegerField(
-        default=3, help_text="Remind after this many days without progress."
+        default=3, help_text=_("Remind after this many days without progress.")
     )
     preferred_hour = models.PositiveSmallIntegerField(
-        default=18, help_text="Local hour (0-23) at which reminders are sent."
+        default=18, help_text=_("Local hour (0-23) at which reminders are sent.")
     )
     quiet_hours_start = models.PositiveSmallIntegerField(null=True, blank=True)
     quiet_hours_end = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -114,7 +114,7 @@ class LearnerProfile(models.Model):
     onboarded_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the learner finished or skipped the first-run onboarding.",
+        help_text=_("When the learner finished or skipped the first-run onboarding."),
     )
 
     class Meta:
@@ -294,10 +294,12 @@ class ReminderDelivery(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_deliveries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    period_key = models.CharField(max_length=20, help_text="Local day or ISO week it is for.")
+    period_key = models.CharField(max_length=20, help_text=_("Local day or ISO week it is for."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
-    claim_token = models.UUIDField(help_text="The run that claimed it.")
-    context = models.JSONField(default=dict, help_text="What the email says, fixed at claim time.")
+    claim_token = models.UUIDField(help_text=_("The run that claimed it."))
+    context = models.JSONField(
+        default=dict, help_text=_("What the email says, fixed at claim time.")
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -326,7 +328,9 @@ class IdempotencyKey(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True, help_text="None while in progress.")
+    status_code = models.PositiveSmallIntegerField(
+        null=True, help_text=_("None while in progress.")
+    )
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

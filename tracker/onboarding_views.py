@@ -16,19 +16,8 @@ from careers.models import Role
 from careers.selectors import backgrounds_list, levels_list, roles_list
 from tracker import onboarding, selectors, services
 from tracker.form_fields import hour_label, timezone_choices
-from tracker.models import LearnerProfile, User
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _form_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+from tracker.models import LearnerProfile
+from tracker.web import form_error_show, request_user
 
 
 @login_required
@@ -40,7 +29,7 @@ def onboarding_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def onboarding_skip(request: HttpRequest) -> HttpResponse:
     """Skip the rest: the onboarding counts as done, and the dashboard opens."""
-    services.learner_onboarding_finish(user=_user(request))
+    services.learner_onboarding_finish(user=request_user(request))
     messages.info(
         request, gettext("You can choose your target, goal and reminders any time in Settings.")
     )
@@ -53,7 +42,7 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
         return _done(request)
     if step not in onboarding.SLUGS:
         raise Http404("No such step.")
-    user = _user(request)
+    user = request_user(request)
     profile = selectors.profile_get(user=user)
     data = request.POST if request.method == "POST" else None
     form, context = _form_and_context(step, profile, data)
@@ -64,7 +53,7 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
             else:
                 services.learner_profile_update(user=user, **form.changes())
         except ValidationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             return redirect("onboarding-step", step=onboarding.step_after(step))
     index = onboarding.SLUGS.index(step)
@@ -123,7 +112,7 @@ def _form_and_context(step: str, profile: LearnerProfile, data: Any) -> tuple[An
 
 def _done(request: HttpRequest) -> HttpResponse:
     """What was chosen, and the path that fits it best, to enrol on (or continue)."""
-    user = _user(request)
+    user = request_user(request)
     profile = selectors.profile_get(user=user)
     role: Role | None = profile.target_role
     recommended = False

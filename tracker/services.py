@@ -184,7 +184,7 @@ def _check_reminder_hours(profile: LearnerProfile) -> None:
         missing = "quiet_hours_end" if end is None else "quiet_hours_start"
         raise ValidationError({missing: "Give both ends of the quiet hours, or neither."})
     if start is not None and start == end:
-        raise ValidationError({"quiet_hours_end": "Quiet hours must end at another hour."})
+        raise ValidationError({"quiet_hours_end": _("Quiet hours must end at another hour.")})
     if in_quiet_hours(profile.preferred_hour, start, end):
         raise ValidationError(
             {
@@ -200,7 +200,7 @@ def _check_reminder_hours(profile: LearnerProfile) -> None:
 
 def _check_target_date(user: User, target_date: date | None) -> None:
     if target_date is not None and target_date < learner_today(user.profile):
-        raise ValidationError({"target_date": "The target date cannot be in the past."})
+        raise ValidationError({"target_date": _("The target date cannot be in the past.")})
 
 
 @transaction.atomic
@@ -208,19 +208,19 @@ def enrolment_create(
     *, user: User, path: LearningPath, target_date: date | None = None
 ) -> Enrolment:
     """Enrol on a published path. Enrolling again after withdrawing reopens the withdrawn
-    enrolment (the latest, if several), so the steps completed in it, its notes and its
-    evidence links count again; after a completed enrolment, a new one starts afresh."""
+    enrolment (when it is the latest on the path), so the steps completed in it, its notes and
+    its evidence links count again; after a completed enrolment, a new one starts afresh."""
     if path.status != LearningPath.Status.PUBLISHED:
         raise ValidationError({"path": _("This path is not published.")})
     _check_target_date(user, target_date)
     if Enrolment.objects.filter(user=user, path=path, status__in=Enrolment.OPEN_STATUSES).exists():
         raise ValidationError({"path": _("You are already enrolled on this path.")})
-    withdrawn = (
-        Enrolment.objects.select_for_update()
-        .filter(user=user, path=path, status=Enrolment.Status.WITHDRAWN)
-        .order_by("-updated_at", "-pk")
-        .first()
-    )
+    # Only the latest enrolment on the path is reopened, and only when it was withdrawn: after
+    # a completed run, an older withdrawn one stays closed.
+    latest = Enrolment.objects.select_for_update().filter(user=user, path=path).order_by("-pk")
+    withdrawn = next(iter(latest[:1]), None)
+    if withdrawn is not None and withdrawn.status != Enrolment.Status.WITHDRAWN:
+        withdrawn = None
     try:
         with transaction.atomic():
             if withdrawn is None:
@@ -259,11 +259,17 @@ WITHDRAW_UNDO_WINDOW = timedelta(minutes=15)
 def enrolment_withdrawal_undo(*, enrolment: Enrolment, status: str) -> Enrolment:
     """Undo a withdrawal: back to `status` (the one it had, active or paused), within
     WITHDRAW_UNDO_WINDOW of withdrawing."""
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("path")
+        .get(pk=enrolment.pk)
+    )
     if enrolment.status != Enrolment.Status.WITHDRAWN:
         raise ValidationError({"status": _("This enrolment is not withdrawn.")})
     if status not in Enrolment.OPEN_STATUSES:
         raise ValidationError({"status": _("An enrolment can only go back to active or paused.")})
+    if enrolment.path.status != LearningPath.Status.PUBLISHED:
+        raise ValidationError({"path": _("This path is no longer published.")})
     if enrolment.updated_at < timezone.now() - WITHDRAW_UNDO_WINDOW:
         raise ValidationError(
             _("It is too late to undo; enrol on the path again: your completed steps are kept.")
@@ -276,7 +282,11 @@ def enrolment_withdrawal_undo(*, enrolment: Enrolment, status: str) -> Enrolment
         .exists()
     ):
         raise ValidationError({"status": _("You are already enrolled on this path.")})
-    enrolment = _enrolment_reopen(enrolment.user, enrolment, status, None)
+    try:
+        with transaction.atomic():
+            enrolment = _enrolment_reopen(enrolment.user, enrolment, status, None)
+    except IntegrityError as error:  # a concurrent enrol reopened or created one first
+        raise ValidationError({"status": _("You are already enrolled on this path.")}) from error
     _inputs_changed(enrolment.user_id)
     return enrolment
 
@@ -299,7 +309,12 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
     if status not in _TRANSITIONS:
         raise ValidationError({"status": f'"{status}" is not a status.'})
     if enrolment.status not in _TRANSITIONS[status]:
-        raise ValidationError({"status": f"A {enrolment.status} enrolment cannot become {status}."})
+        raise ValidationError(
+            {
+                "status": _("A %(was)s enrolment cannot become %(now)s.")
+                % {"was": enrolment.status, "now": status}
+            }
+        )
     if (
         status == Enrolment.Status.ACTIVE
         and Enrolment.objects.filter(
@@ -308,7 +323,7 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
         .exclude(pk=enrolment.pk)
         .exists()
     ):
-        raise ValidationError({"status": "You are already enrolled on this path."})
+        raise ValidationError({"status": _("You are already enrolled on this path.")})
     enrolment.status = status
     enrolment.completed_at = timezone.now() if status == Enrolment.Status.COMPLETED else None
     enrolment.save(update_fields=["status", "completed_at", "updated_at"])
@@ -350,19 +365,21 @@ def enrolment_update(
 
 def _check_minutes(minutes: object) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise ValidationError({"minutes": "Minutes must be a whole number."})
+        raise ValidationError({"minutes": _("Minutes must be a whole number.")})
     if not 0 <= minutes <= MINUTES_PER_DAY:
-        raise ValidationError({"minutes": f"Minutes must be between 0 and {MINUTES_PER_DAY}."})
+        raise ValidationError(
+            {"minutes": _("Minutes must be between 0 and %(most)s.") % {"most": MINUTES_PER_DAY}}
+        )
     return minutes
 
 
 def _check_occurred_at(occurred_at: datetime, now: datetime) -> datetime:
     if timezone.is_naive(occurred_at):
-        raise ValidationError({"occurred_at": "Give the time with its time zone."})
+        raise ValidationError({"occurred_at": _("Give the time with its time zone.")})
     if occurred_at > now + FUTURE_TOLERANCE:
-        raise ValidationError({"occurred_at": "This time is in the future."})
+        raise ValidationError({"occurred_at": _("This time is in the future.")})
     if occurred_at < now - MAX_BACKDATE:
-        raise ValidationError({"occurred_at": "This time is more than a year ago."})
+        raise ValidationError({"occurred_at": _("This time is more than a year ago.")})
     return occurred_at
 
 
@@ -378,7 +395,9 @@ def _check_prerequisites(enrolment: Enrolment, step: Step) -> None:
     missing = step.prerequisites.exclude(pk__in=_completed_step_ids(enrolment)).order_by("position")
     if missing:
         names = "; ".join(f'step {s.position} "{s.title}"' for s in missing)
-        raise ValidationError({"step": f"Complete its prerequisites first: {names}."})
+        raise ValidationError(
+            {"step": _("Complete its prerequisites first: %(names)s.") % {"names": names}}
+        )
 
 
 def _same_entry(entry: ProgressEntry, wanted: dict[str, Any]) -> bool:
@@ -452,11 +471,14 @@ def _enrolment_locked(enrolment: Enrolment) -> Enrolment:
 
 def _check_loggable(enrolment: Enrolment, step: Step, status: str) -> None:
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError(f"This enrolment is {enrolment.status}; resume it to log progress.")
+        raise ValidationError(
+            _("This enrolment is %(status)s; resume it to log progress.")
+            % {"status": enrolment.status}
+        )
     if step.path_id != enrolment.path_id:
-        raise ValidationError({"step": "This step is not part of the enrolment's path."})
+        raise ValidationError({"step": _("This step is not part of the enrolment's path.")})
     if status not in ProgressEntry.Status.values:
-        raise ValidationError({"status": "Status must be started or completed."})
+        raise ValidationError({"status": _("Status must be started or completed.")})
     if status == ProgressEntry.Status.COMPLETED and enrolment.path.sequential:
         _check_prerequisites(enrolment, step)
 
@@ -507,7 +529,7 @@ def skill_claim_set(
 ) -> SkillClaim:
     """Create or change the learner's claim for a skill."""
     if isinstance(level, bool) or not isinstance(level, int):
-        raise ValidationError({"level": "Level must be a whole number."})
+        raise ValidationError({"level": _("Level must be a whole number.")})
     if not PROFICIENCY_MIN <= level <= PROFICIENCY_MAX:
         raise ValidationError(
             {"level": f"Level must be between {PROFICIENCY_MIN} and {PROFICIENCY_MAX}."}

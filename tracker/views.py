@@ -21,87 +21,44 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from careers.forms import QuizForm
 from careers.models import Role, SeniorityLevel
+from careers.selectors import backgrounds_list
 from paths.selectors import published_paths, published_paths_with_steps
 from tracker import pace, progress_feedback, selectors, services, streaks, targets
+from tracker.example import example_readiness
 from tracker.export import learner_export
 from tracker.form_fields import timezone_choices
 from tracker.forms import DeleteAccountForm, EnrolmentChangeForm, ProfileForm, ProgressForm
-from tracker.models import Enrolment, User
+from tracker.models import Enrolment
 from tracker.password_check import TooManyAttempts, password_confirmed
 from tracker.reminders import Kind, reminder_unsubscribe, unsubscribe_read
+from tracker.web import form_error_show, request_user
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _own_enrolment(request: HttpRequest, pk: int) -> Enrolment:
     """The learner's enrolment; 404 for another learner's, as for a missing one."""
-    enrolment = Enrolment.objects.filter(user=_user(request), pk=pk).select_related("path").first()
+    enrolment = (
+        Enrolment.objects.filter(user=request_user(request), pk=pk).select_related("path").first()
+    )
     if enrolment is None:
         raise Http404("No such enrolment.")
     return enrolment
 
 
-def _form_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 def landing(request: HttpRequest) -> HttpResponse:
-    """Signed out: what Pathwise does, an example readiness breakdown (careers/sample.py,
-    scored by tracker/readiness.py against the real catalogue) and the role quiz."""
-    from fractions import Fraction
-
-    from careers import sample
-    from careers.forms import QuizForm
-    from careers.selectors import backgrounds_list, requirements_at
-    from tracker import readiness
-
+    """Signed out: what Pathwise does, an example readiness breakdown and the role quiz."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    required = requirements_at(role_slug=sample.ROLE, level_slug=sample.LEVEL)
-    skills = {r.skill_id: r.skill for r in required}
-    example = readiness.readiness(
-        [readiness.Requirement(r.skill_id, r.target_level, r.weight) for r in required],
-        {r.skill_id: Fraction(sample.LEVELS.get(r.skill.slug, 0)) for r in required},
-    )
-    # the skills that weigh most first, the largest gap first among them
-    gaps = sorted(
-        example.breakdown,
-        key=lambda line: (-line.possible, line.earned - line.possible, skills[line.skill_id].name),
-    )
+    quiz_form = QuizForm(backgrounds=list(backgrounds_list()))
     return render(
         request,
         "tracker/landing.html",
-        {
-            "example": {
-                "role": required[0].role if required else None,
-                "level": required[0].level if required else None,
-                "score": None if example.score is None else float(example.score),
-                "lines": [
-                    {
-                        "name": skills[line.skill_id].name,
-                        "target": line.target,
-                        "current": float(line.current),
-                        "earned": float(line.earned),
-                        "possible": float(line.possible),
-                    }
-                    for line in gaps[: sample.SHOWN]
-                ],
-                "more": max(0, len(gaps) - sample.SHOWN),
-                "description": sample.DESCRIPTION,
-            },
-            "quiz_form": QuizForm(backgrounds=list(backgrounds_list())),
-        },
+        {"example": example_readiness(), "quiz_form": quiz_form},
     )
 
 
@@ -109,7 +66,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Readiness first, then this week's goal and the streak, the learner's paths, next best
     steps and the year's heatmap; a learner with nothing yet gets one "start here" card."""
-    data = selectors.dashboard_get(user=_user(request))
+    data = selectors.dashboard_get(user=request_user(request))
     if data.profile.onboarded_at is None and not request.user.is_staff:
         return redirect("onboarding")
     week_ago = selectors.target_score_week_ago(profile=data.profile, today=data.today)
@@ -153,7 +110,7 @@ def _enrolment_page(
     To htmx's log requests: the log card, with the steps list and the live region swapped
     out of band."""
     try:
-        detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
+        detail = selectors.enrolment_detail_get(user=request_user(request), enrolment_id=pk)
     except Enrolment.DoesNotExist as missing:
         raise Http404("No such enrolment.") from missing
     if feedback is None and request.method == "GET":
@@ -189,7 +146,7 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     progress when it is open, "Enrol again" (their completed steps kept) after withdrawing."""
     path = get_object_or_404(published_paths_with_steps(), slug=slug)
     mine = (
-        selectors.path_enrolment_get(user=_user(request), path=path)
+        selectors.path_enrolment_get(user=request_user(request), path=path)
         if request.user.is_authenticated
         else None
     )
@@ -213,7 +170,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     completed steps kept); with `step`, the enrolment page opens with it selected. Already
     enrolled: on to the enrolment, never an error."""
     path = get_object_or_404(published_paths(), slug=slug)
-    user = _user(request)
+    user = request_user(request)
     current = selectors.open_enrolment_get(user=user, path=path)
     if current is not None:
         messages.info(request, gettext("You are already enrolled on this path: carry on."))
@@ -244,7 +201,7 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     with the path's progress and the readiness change, goes next to the button: in the
     htmx response, or, without JavaScript, on the page the POST redirects to."""
     owned = _own_enrolment(request, pk)
-    user = _user(request)
+    user = request_user(request)
     form = ProgressForm(request.POST, steps=owned.path.steps.order_by("position"))
     before = after = None
     target = selectors.log_target_get(user=user, path=owned.path)
@@ -253,7 +210,7 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             services.progress_log(enrolment=owned, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             after = selectors.readiness_now(user=user, target=target)
     if form.errors:
@@ -307,7 +264,7 @@ def enrolment_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Asks first: what withdrawing does, and a button that does it (enrolment_status)."""
     try:
-        detail = selectors.enrolment_detail_get(user=_user(request), enrolment_id=pk)
+        detail = selectors.enrolment_detail_get(user=request_user(request), enrolment_id=pk)
     except Enrolment.DoesNotExist as missing:
         raise Http404("No such enrolment.") from missing
     if detail.enrolment.status not in Enrolment.OPEN_STATUSES:
@@ -341,7 +298,7 @@ def enrolment_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def readiness(request: HttpRequest) -> HttpResponse:
     try:
         page = selectors.readiness_page_get(
-            user=_user(request),
+            user=request_user(request),
             role_slug=request.GET.get("role"),
             level_slug=request.GET.get("level"),
         )
@@ -360,14 +317,14 @@ def readiness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile_get(user=_user(request))
+    profile = selectors.profile_get(user=request_user(request))
     # An empty POST is still a POST: bound, so it is refused, not shown as the blank page.
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
-            services.learner_profile_update(user=_user(request), **form.cleaned_data)
+            services.learner_profile_update(user=request_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, gettext("Settings saved."))
             return redirect("settings")
@@ -382,7 +339,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        json.dumps(learner_export(user=_user(request)), cls=DjangoJSONEncoder, indent=2),
+        json.dumps(learner_export(user=request_user(request)), cls=DjangoJSONEncoder, indent=2),
         content_type="application/json",
     )
     response["Content-Disposition"] = 'attachment; filename="pathwise-export.json"'
@@ -393,7 +350,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
-    user = _user(request)
+    user = request_user(request)
     status = 422
     if form.is_valid():
         try:

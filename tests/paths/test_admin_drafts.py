@@ -222,3 +222,39 @@ def test_publish_action_on_a_draft_copy_applies_it_too(curator_client, published
         "Step 3",
     ]
     assert list(LearningPath.objects.values_list("pk", flat=True)) == [published.pk]
+
+
+def test_a_published_path_is_read_only_while_its_draft_is_open(curator_client, published):
+    draft = path_draft_open(path=published)
+    step = published.steps.get(position=1)
+    renamed = inline_data(published, [step_row(s) for s in published.steps.order_by("position")])
+    renamed["title"] = "Renamed directly"
+
+    page = curator_client.get(path_url(published))
+    edit = curator_client.post(path_url(published), renamed)
+    step_edit = curator_client.post(
+        reverse("admin:paths_step_change", args=[step.pk]), {"title": "Renamed step"}
+    )
+    reopened = curator_client.post(reverse("admin:paths_learningpath_draft", args=[published.pk]))
+
+    assert page.status_code == 200
+    assert 'data-testid="read-only-note"' in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert edit.status_code == 403
+    assert step_edit.status_code == 403
+    published.refresh_from_db()
+    step.refresh_from_db()
+    assert (published.title, step.title) == ("RAG in production", "Step 1")
+    assert reopened["Location"] == path_url(draft)  # the draft itself is still reachable
+
+
+def test_the_draft_is_edited_and_the_path_opens_again_once_it_is_published(
+    curator_client, published
+):
+    draft = path_draft_open(path=published)
+    path_publish(path=draft)
+
+    page = curator_client.get(path_url(published))
+
+    assert 'name="_save"' in page.content.decode()
+    assert 'data-testid="read-only-note"' not in page.content.decode()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from paths.models import LearningPath, Step
+from paths.services import path_publish
 from paths.signals import path_steps_changed
 from tests.admin_forms import inline_data, step_row
 from tests.factories import PathFactory, SkillFactory, StepFactory, StepSkillFactory
@@ -298,7 +299,19 @@ def test_preview_shows_a_draft_as_learners_would_see_it(curator_client):
     assert "Status: Draft. Only staff can open this preview." in html
     assert f'href="{path_url(path)}">Back to the editor</a>' in html
     assert "paths/path.html" in [t.name for t in response.templates]
+    assert "Preview — not published" in html
+    assert "/enrol/" not in html
     assert curator_client.get(public).status_code == 404  # learners still see nothing
+
+
+def test_the_preview_of_a_published_path_says_learners_see_it_now(curator_client):
+    path = path_with_steps(1)
+    path_publish(path=path)
+
+    html = curator_client.get(preview_url(path)).content.decode()
+
+    assert "This is how learners see the path now." in html
+    assert "not published" not in html
 
 
 def test_preview_is_for_staff_only(client, learner):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from careers.models import Role
+from paths.catalogue import catalogue_load
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.reliability("Security")
@@ -58,8 +59,9 @@ def test_curator_signs_in_with_password_and_code_then_reaches_the_admin(
     assert client.get(ROLES).status_code == 200
 
 
-def test_staff_without_a_second_factor_is_sent_to_set_one_up(client, curator, catalogue):
+def test_staff_without_a_second_factor_is_sent_to_set_one_up(client, curator):
     """Staff without MFA: the admin is closed and sends them to set up an authenticator."""
+    catalogue_load()
     assert sign_in_with_password(client, curator) == reverse("dashboard")
 
     response = client.get(ROLES, follow=True)

@@ -135,6 +135,30 @@ def test_after_a_completed_enrolment_a_new_one_starts_afresh(learner):
     assert ProgressEntry.objects.filter(enrolment=again).count() == 0
 
 
+def test_an_old_withdrawal_stays_closed_after_a_later_completed_run(learner):
+    path = published_path(steps=1)
+    withdrawn = enrolment_create(user=learner, path=path)
+    enrolment_set_status(enrolment=withdrawn, status="withdrawn")
+    Enrolment.objects.create(user=learner, path=path, status="completed")
+
+    again = enrolment_create(user=learner, path=path)
+
+    assert again.pk != withdrawn.pk
+    assert Enrolment.objects.get(pk=withdrawn.pk).status == "withdrawn"
+    assert Enrolment.objects.filter(user=learner, path=path).count() == 3
+
+
+def test_undo_is_refused_once_the_path_is_archived(learner):
+    path = published_path()
+    enrolment = enrolment_create(user=learner, path=path)
+    enrolment_set_status(enrolment=enrolment, status="withdrawn")
+    LearningPath.objects.filter(pk=path.pk).update(status=LearningPath.Status.ARCHIVED)
+
+    with pytest.raises(ValidationError, match="no longer published"):
+        services.enrolment_withdrawal_undo(enrolment=enrolment, status="active")
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "withdrawn"
+
+
 @pytest.mark.parametrize("before", ["active", "paused"])
 def test_a_withdrawal_is_undone_to_the_status_it_had(learner, before):
     enrolment = enrolment_create(user=learner, path=published_path())

@@ -10,6 +10,7 @@ from django.test import Client
 
 from careers.models import Background
 from tests.factories import UserFactory, published_path
+from tests.web.clients import signed_in
 from tracker.models import Enrolment, LearnerProfile, User
 from tracker.services import enrolment_create, learner_profile_update
 
@@ -23,12 +24,6 @@ SETTINGS_FORM = {
     "quiet_hours_start": "",
     "quiet_hours_end": "",
 }
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

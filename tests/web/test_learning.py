@@ -7,13 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from careers.models import Role, SeniorityLevel
 from paths.models import LearningPath
 from tests.factories import UserFactory
+from tests.web.clients import learner_targeting, signed_in
 from tracker.demo import demo_history_seed
 from tracker.models import Enrolment, ProgressEntry, ReadinessScore, ReadinessSnapshot, User
 from tracker.recompute import readiness_score_compute
@@ -21,7 +20,6 @@ from tracker.selectors import dashboard_get
 from tracker.services import (
     enrolment_create,
     enrolment_set_status,
-    learner_profile_update,
     progress_log,
 )
 
@@ -30,27 +28,9 @@ pytestmark = pytest.mark.django_db
 LLM_PATH = "llm-engineer-from-backend"
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def targeting_llm_junior() -> User:
-    user = UserFactory.create()
-    learner_profile_update(
-        user=user,
-        target_role=Role.objects.get(slug="llm-engineer"),
-        target_level=SeniorityLevel.objects.get(slug="junior"),
-    )
-    return user
-
-
 @pytest.fixture
 def enrolment(catalogue) -> Enrolment:
-    return enrolment_create(
-        user=targeting_llm_junior(), path=LearningPath.objects.get(slug=LLM_PATH)
-    )
+    return enrolment_create(user=learner_targeting(), path=LearningPath.objects.get(slug=LLM_PATH))
 
 
 def live_score(user: User) -> float:
@@ -297,23 +277,6 @@ def test_the_path_page_after_withdrawing_offers_to_enrol_again(enrolment):
     assert "Continue" not in page
 
 
-def test_the_curators_preview_has_a_banner_and_no_enrol_form(catalogue):
-    path = LearningPath.objects.get(slug=LLM_PATH)
-    request = RequestFactory().get("/admin/")
-    request.user = UserFactory.create()
-
-    html = render_to_string(
-        "paths/path.html",
-        {"path": path, "coverage": None, "enrolment": None, "preview": True},
-        request=request,
-    )
-
-    assert "Preview — not published" in html
-    assert "/enrol/" not in html
-    assert "What finishing it gives" not in html  # no coverage given
-    assert path.steps.get(position=1).title in html
-
-
 # --- Withdraw: asked first, undone, enrolled again ---------------------------------------------
 
 
@@ -374,7 +337,7 @@ def test_undo_after_the_window_is_refused_and_offers_to_enrol_again(enrolment):
 
 
 def test_a_new_learner_gets_one_start_here_card(catalogue):
-    user = targeting_llm_junior()
+    user = learner_targeting()
 
     page = signed_in(user).get("/dashboard/").content.decode()
 

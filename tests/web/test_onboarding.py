@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from careers.models import Background, Role, SeniorityLevel
 from tests.factories import UserFactory
+from tests.web.clients import signed_in
 from tracker.models import Enrolment, LearnerProfile, User
 from tracker.onboarding import suggested_path
 from tracker.services import enrolment_create, learner_profile_update
@@ -21,12 +22,6 @@ from tracker.services import enrolment_create, learner_profile_update
 pytestmark = pytest.mark.django_db
 
 STEP = "/welcome/{}/"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def profile_of(user: User) -> LearnerProfile:

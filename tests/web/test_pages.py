@@ -10,6 +10,7 @@ from careers.models import Role, SeniorityLevel
 from config.api import server_error
 from paths.models import LearningPath
 from tests.factories import UserFactory, published_path
+from tests.web.clients import signed_in
 from tracker.api.serializers import ProfileSerializer
 from tracker.demo import demo_history_seed
 from tracker.models import Enrolment, LearnerProfile, ProgressEntry, User
@@ -40,12 +41,6 @@ PAGES = [
     ("/readiness/?role=ml-engineer&level=senior", "ML Engineer, Senior"),
     ("/settings/", "Profile and reminders"),
 ]
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def learner_with(enrolments: int) -> tuple[User, int]:
@@ -95,6 +90,9 @@ def test_another_learners_enrolment_is_404(catalogue):
     )
     assert posted.status_code == 404
     assert other.post(f"/enrolments/{enrolment}/status/", {"status": "paused"}).status_code == 404
+    assert other.get(f"/enrolments/{enrolment}/withdraw/").status_code == 404
+    assert other.post(f"/enrolments/{enrolment}/withdraw/").status_code == 404
+    assert other.post(f"/enrolments/{enrolment}/undo/").status_code == 404
     assert Enrolment.objects.get(pk=enrolment).status == "active"
     assert ProgressEntry.objects.filter(step=step).count() == 0
 

@@ -12,21 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from careers.models import Role, SeniorityLevel, Skill
-from tests.factories import UserFactory
-from tracker.models import ReadinessSnapshot, User
-from tracker.services import learner_profile_update, skill_claim_set
+from tests.web.clients import learner_targeting
+from tracker.models import ReadinessSnapshot
+from tracker.services import skill_claim_set
 
 pytestmark = pytest.mark.django_db
-
-
-def llm_junior_learner() -> User:
-    user = UserFactory.create()
-    learner_profile_update(
-        user=user,
-        target_role=Role.objects.get(slug="llm-engineer"),
-        target_level=SeniorityLevel.objects.get(slug="junior"),
-    )
-    return user
 
 
 def chart_data(html: str) -> dict:
@@ -40,7 +30,7 @@ def breakdown_skills(html: str) -> list[str]:
 
 
 def test_the_breakdown_is_sorted_by_gap(client, catalogue):
-    user = llm_junior_learner()
+    user = learner_targeting()
     # claims count half: 4 -> 2 meets Python's target 2; 2 -> 1 halves the API gap;
     # 2 -> 1 meets RAG's target 1
     for slug, level in (("python-engineering", 4), ("api-integration", 2), ("rag-architecture", 2)):
@@ -84,7 +74,7 @@ def test_the_breakdown_is_sorted_by_gap(client, catalogue):
 
 
 def test_every_breakdown_cell_is_labelled_for_the_phone_layout(client, catalogue):
-    user = llm_junior_learner()
+    user = learner_targeting()
     client.force_login(user)
 
     html = client.get("/readiness/").content.decode()
@@ -101,7 +91,7 @@ def test_every_breakdown_cell_is_labelled_for_the_phone_layout(client, catalogue
 
 
 def test_history_is_charted_with_readable_dates_and_a_table_of_the_same_figures(client, catalogue):
-    user = llm_junior_learner()
+    user = learner_targeting()
     role = Role.objects.get(slug="llm-engineer")
     level = SeniorityLevel.objects.get(slug="junior")
     for day, score in (
@@ -142,7 +132,7 @@ def test_history_is_charted_with_readable_dates_and_a_table_of_the_same_figures(
 
 
 def test_no_history_yet_says_so_instead_of_an_empty_chart(client, catalogue):
-    client.force_login(llm_junior_learner())
+    client.force_login(learner_targeting())
 
     html = client.get("/readiness/").content.decode()
 
@@ -156,7 +146,7 @@ def test_the_page_queries_do_not_grow_with_the_history(client, catalogue):
     level = SeniorityLevel.objects.get(slug="junior")
     counts = []
     for days in (2, 60):
-        user = llm_junior_learner()
+        user = learner_targeting()
         for n in range(days):
             ReadinessSnapshot.objects.create(
                 user=user, role=role, level=level, day=date(2026, 1, 1) + timedelta(days=n), score=n

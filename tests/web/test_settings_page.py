@@ -4,12 +4,12 @@ a searchable time-zone list checked on the server, and errors under their fields
 import re
 
 import pytest
-from django.test import Client
 
 from careers.models import Role, SeniorityLevel
 from tests.factories import UserFactory
+from tests.web.clients import signed_in
 from tracker.form_fields import timezone_choices
-from tracker.models import LearnerProfile, User
+from tracker.models import LearnerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ FORM = {
     "quiet_hours_start": "",
     "quiet_hours_end": "",
 }
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_page_has_sections_named_choices_and_pickers(catalogue):
