@@ -18,7 +18,7 @@ import requests
 from tests.api_clients import APP_API
 from tests.processes import ROOT, free_port, wait_for
 
-pytestmark = [pytest.mark.reliability("Processes"), pytest.mark.e2e]
+pytestmark = [pytest.mark.reliability("Processes"), pytest.mark.e2e, pytest.mark.slow]
 
 LEARNER = {"email": "learner@pathwise.local", "password": "learn-ai-2026"}  # demo_accounts
 TARGET = "/api/v1/readiness/llm-engineer/?level=junior"  # the demo learner's target

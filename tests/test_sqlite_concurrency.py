@@ -18,7 +18,7 @@ import requests
 from tests.api_clients import APP_API, PASSWORD
 from tests.processes import ROOT, WebServer
 
-pytestmark = [pytest.mark.reliability("Load"), pytest.mark.e2e]
+pytestmark = [pytest.mark.reliability("Load"), pytest.mark.e2e, pytest.mark.slow]
 
 WRITERS = 4
 POSTS_EACH = 30

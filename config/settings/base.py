@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "config.middleware.ApiNoSlashRedirect",  # CommonMiddleware, without redirects in the API
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.LearnerTimezone",  # pages in the learner's own time zone
     "config.middleware.PrivateResponses",  # Cache-Control: private, no-store when signed in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

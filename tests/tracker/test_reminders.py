@@ -258,6 +258,7 @@ def test_unsubscribe_works_signed_out_and_stops_that_kind(client):
     assert b"Stop inactivity reminders?" in page.content
     assert done.status_code == 200
     assert b"no more inactivity reminders" in done.content
+    assert f'href="{reverse("settings")}"'.encode() in done.content  # a way on, no dead end
     profile = LearnerProfile.objects.get(user=user)
     assert profile.remind_inactivity is False
     assert profile.remind_weekly_digest is True

@@ -57,6 +57,8 @@ def celery(broker: RedisServer, tmp_path: Path):
 
     yield start
     for process in started:
+        process.stop_begin()
+    for process in started:
         process.stop()
 
 

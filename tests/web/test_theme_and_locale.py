@@ -1,14 +1,19 @@
 """The colour-scheme switch (a cookie read on the server, works without JavaScript), HTML
-compressed when the client accepts gzip, and money and dates in the active locale."""
+compressed when the client accepts gzip, money and dates in the active locale, and dates in the
+learner's own time zone."""
 
 import gzip
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
 from django.utils import translation
 
 from config.templatetags.pathwise import gbp, longdate
+from tests.factories import UserFactory, published_path
+from tests.web.clients import signed_in
+from tracker.models import Enrolment
+from tracker.services import enrolment_create, learner_profile_update
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,18 @@ def test_money_and_dates_follow_the_locale():
     with translation.override("de"):
         assert gbp(180000) == "180.000\xa0£"
         assert longdate(date(2027, 3, 1)) == "1. März 2027"
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"), [("Europe/London", "30 November"), ("Asia/Tokyo", "1 December")]
+)
+def test_pages_show_dates_in_the_learners_own_time_zone(zone, shown):
+    learner = UserFactory.create()
+    learner_profile_update(user=learner, timezone=zone)
+    enrolment = enrolment_create(user=learner, path=published_path())
+    evening = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # already 1 December in Tokyo
+    Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=evening)
+
+    page = signed_in(learner).get(f"/enrolments/{enrolment.pk}/").content.decode()
+
+    assert f"enrolled {shown} 2026" in page
