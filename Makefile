@@ -16,6 +16,7 @@ run: install
 	@mkdir -p "$(RUN_VAR)/log"
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py load_catalogue
+	$(RUN_ENV) $(PY) manage.py load_question_banks
 	$(RUN_ENV) $(PY) manage.py demo_accounts
 	@echo "Serving http://127.0.0.1:$(WEB_PORT)/ with a worker and beat; logs in $(RUN_VAR)/log/"
 	$(RUN_ENV) exec $(VENV)/bin/supervisord -c config/supervisord.conf

@@ -28,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
-from tracker.curators import CATALOGUE_APPS
+from tracker.curators import CATALOGUE_APPS, EXCLUDED_MODELS
 
 _HIDDEN = object()  # stands for a row that is counted, not listed
 
@@ -38,7 +38,8 @@ def may_see(request: HttpRequest, model: type[Model]) -> bool:
     model the user may view in the admin anyway (superusers see whom a delete touches)."""
     opts = model._meta
     codename = get_permission_codename("view", opts)
-    return opts.app_label in CATALOGUE_APPS or request.user.has_perm(f"{opts.app_label}.{codename}")
+    catalogue = opts.app_label in CATALOGUE_APPS and opts.model_name not in EXCLUDED_MODELS
+    return catalogue or request.user.has_perm(f"{opts.app_label}.{codename}")
 
 
 def _counts(request: HttpRequest, rows: Iterable[Model]) -> list[str]:

@@ -2,6 +2,7 @@
 fresh var/ folder, a real `celery worker` process, and a task that really runs through it."""
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -42,6 +43,9 @@ def test_worker_runs_a_task_on_sqlite_and_the_filesystem_broker(embedded_env, tm
     assert manage(embedded_env, "migrate", "--no-input").returncode == 0
     loaded = manage(embedded_env, "load_catalogue")
     assert loaded.returncode == 0, loaded.stderr
+    banks = manage(embedded_env, "load_question_banks")  # as make run does
+    assert banks.returncode == 0, banks.stderr
+    assert re.search(r"Question banks: [1-9]\d+ created", banks.stdout), banks.stdout
     assert (tmp_path / "pathwise.sqlite3").is_file()
 
     worker = subprocess.Popen(

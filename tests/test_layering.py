@@ -19,6 +19,7 @@ LEARNER_SIDE = ("tracker", "teams", "assessments")
 FORBIDDEN = {
     "careers": ("paths", *LEARNER_SIDE),
     "paths": LEARNER_SIDE,
+    "assessments": ("tracker", "teams"),
 }
 
 

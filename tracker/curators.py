@@ -3,9 +3,10 @@
 from typing import Any
 
 CURATORS_GROUP = "Curators"
-CATALOGUE_APPS = ("careers", "paths")
-# Rows the loader manages for itself; curators have no reason to touch them.
-EXCLUDED_MODELS = ("cataloguerecord",)
+CATALOGUE_APPS = ("careers", "paths", "assessments")
+# Rows the loader manages for itself, and learners' own rows kept in a catalogue app (their
+# skill checks and memory states): curators get no permission on them.
+EXCLUDED_MODELS = ("cataloguerecord", "skillcheck", "checkitem", "memorystate")
 
 
 def curators_group_sync(apps: Any) -> None:

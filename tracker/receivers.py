@@ -1,5 +1,6 @@
-"""The learner side listening to the catalogue (careers and paths send signals and never import
-tracker, DESIGN §2). Connected in `TrackerConfig.ready()`.
+"""The learner side listening to the catalogue and the skill checks (careers, paths and
+assessments send signals and never import tracker, DESIGN §2). Connected in
+`TrackerConfig.ready()`.
 
 Catalogue changes mark the affected learners stale, in one set-based statement inside the
 transaction of the change; the sweep recomputes them. Catalogue pages get the signed-in
@@ -9,10 +10,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from assessments.signals import skill_verified
 from careers.signals import learner_page_context, requirements_changed
 from paths.models import LearningPath
 from paths.signals import catalogue_loaded, path_steps_changed
-from tracker.models import User
+from tracker.models import LearnerProfile, User
 from tracker.selectors import learners_of_path, recommendation_get
 from tracker.services import learners_mark_stale
 
@@ -25,6 +27,11 @@ def every_learner_stale(**_: Any) -> None:
 def path_learners_stale(*, path_id: int, **_: Any) -> None:
     """A published path's steps changed: the learners with progress on it."""
     learners_mark_stale(learners=learners_of_path(path=LearningPath(pk=path_id)))
+
+
+def verified_learner_stale(*, user_id: int, **_: Any) -> None:
+    """A learner passed a skill check: their readiness may have changed."""
+    learners_mark_stale(learners=LearnerProfile.objects.filter(user_id=user_id))
 
 
 def recommendation_context(*, request: HttpRequest, **_: Any) -> dict[str, Any]:
@@ -41,3 +48,4 @@ def connect() -> None:
     catalogue_loaded.connect(every_learner_stale, dispatch_uid=uid + "catalogue_loaded")
     path_steps_changed.connect(path_learners_stale, dispatch_uid=uid + "path_steps_changed")
     learner_page_context.connect(recommendation_context, dispatch_uid=uid + "recommendation")
+    skill_verified.connect(verified_learner_stale, dispatch_uid=uid + "skill_verified")

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tracker",
     "careers",
     "paths",
+    "assessments",
 ]
 
 # AUTHENTICATION — https://docs.djangoproject.com/en/5.2/topics/auth/customizing/

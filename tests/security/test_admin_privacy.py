@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from assessments.banks import banks_load
 from careers.models import FrequentQuestion, Role, SeniorityLevel, Tool
 from config.admin_privacy import PrivateDeletes
 from paths.models import LearningPath, Step
@@ -45,8 +46,9 @@ PATH_SLUG = "llm-engineer-from-backend"
 
 @pytest.fixture
 def learner_data(catalogue: None) -> User:
-    """A learner on the real catalogue with a target, an enrolment, two progress entries on
-    the first step, a skill claim, readiness scores and a snapshot."""
+    """A learner on the real catalogue (question banks included) with a target, an enrolment,
+    two progress entries on the first step, a skill claim, readiness scores and a snapshot."""
+    banks_load()
     learner = UserFactory.create(email=EMAIL)
     learner_profile_update(
         user=learner,
