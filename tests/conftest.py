@@ -38,11 +38,24 @@ def shared_catalogue(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def catalogue(request: pytest.FixtureRequest, shared_catalogue: None, db: None) -> None:
+def catalogue(shared_catalogue: None, db: None) -> None:
     """The real catalogue from the data files (loaded once per module: shared_catalogue)."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        pytest.fail("a transactional test loads the catalogue itself: call catalogue_load()")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A transactional test commits, so it cannot run inside shared_catalogue's module-wide
+    transaction: it calls catalogue_load() itself. Refused at collection, before any setup."""
+    misused = [
+        item.nodeid
+        for item in items
+        if "catalogue" in getattr(item, "fixturenames", ())
+        and any(m.kwargs.get("transaction") for m in item.iter_markers("django_db"))
+    ]
+    if misused:
+        raise pytest.UsageError(
+            "transactional tests must call catalogue_load(), not use the catalogue fixture: "
+            + ", ".join(misused)
+        )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.db.models import Q
 
+from paths.catalogue import catalogue_load
 from paths.models import LearningPath
 from tests.api_clients import access_token_minted
 from tests.factories import UserFactory
@@ -205,9 +206,10 @@ def latency_table(endpoints: list[Endpoint], overall: Endpoint, seconds: float) 
 
 
 def test_fifty_learners_under_load(
-    catalogue: None, product: Product, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    product: Product, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """50 learners for 45 s of mixed reads and progress writes: zero errors, no lost entry"""
+    catalogue_load()  # committed: the web server and the worker read it
     started = time.monotonic()
     learners = make_learners()
     wait_for(lambda: scored(learners), 60, "the worker to score every learner", every=0.2)
