@@ -16,6 +16,7 @@ from careers.models import (
     SeniorityLevel,
     Skill,
 )
+from careers.recommend import BackgroundRule, RoleOption
 
 
 def catalogue_summary() -> dict[str, int]:
@@ -179,3 +180,25 @@ def requirements_at(*, role_slug: str, level_slug: str) -> list[RoleRequirement]
         .select_related("skill", "role", "level")
         .order_by("skill__name")
     )
+
+
+def background_rule(background: Background | None) -> BackgroundRule | None:
+    """What the source advises for a background (with its role loaded), as the quiz reads it."""
+    if background is None:
+        return None
+    return BackgroundRule(
+        name=background.name,
+        role_slug=background.recommended_role.slug,
+        role_name=background.recommended_role.name,
+        rationale=background.rationale,
+    )
+
+
+def quiz_options() -> list[RoleOption]:
+    """The roles the quiz may suggest: those with requirements, with the rank they start at."""
+    ranks = role_entry_ranks()
+    return [
+        RoleOption(slug=role.slug, name=role.name, readiness=None, entry_rank=ranks.get(role.slug))
+        for role in roles_list()
+        if role.slug in ranks  # a role with no requirements has no ladder to enter
+    ]

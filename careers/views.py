@@ -8,15 +8,15 @@ from django.utils.translation import gettext
 
 from careers.forms import QuizForm
 from careers.quiz import Answers, quiz_result
-from careers.recommend import BackgroundRule, RoleOption
 from careers.selectors import (
+    background_rule,
     backgrounds_list,
     catalogue_source,
     compare_columns,
     comparison_advice,
     frequent_questions,
     levels_list,
-    role_entry_ranks,
+    quiz_options,
     role_matrix,
     roles_list,
     roles_with_details,
@@ -133,33 +133,14 @@ def role_quiz(request: HttpRequest) -> HttpResponse:
     form = QuizForm(request.GET if answered else None, backgrounds=backgrounds)
     result = None
     if form.is_bound and form.is_valid():
-        chosen = form.background_chosen()
-        rule = (
-            None
-            if chosen is None
-            else BackgroundRule(
-                name=chosen.name,
-                role_slug=chosen.recommended_role.slug,
-                role_name=chosen.recommended_role.name,
-                rationale=chosen.rationale,
-            )
-        )
-        ranks = role_entry_ranks()
-        options = [
-            RoleOption(
-                slug=role.slug, name=role.name, readiness=None, entry_rank=ranks.get(role.slug)
-            )
-            for role in roles_list()
-            if role.slug in ranks  # a role with no requirements has no ladder to enter
-        ]
         result = quiz_result(
             answers=Answers(
-                background=rule,
+                background=background_rule(form.background_chosen()),
                 maths=form.cleaned_data["maths"],
                 work=form.cleaned_data["work"],
                 experience=form.cleaned_data["experience"],
             ),
-            options=options,
+            options=quiz_options(),
         )
     return render(
         request,

@@ -118,7 +118,7 @@ def _done(request: HttpRequest) -> HttpResponse:
     recommended = False
     if role is None:
         slug = selectors.recommendation_get(user=user).role_slug
-        role = Role.objects.filter(slug=slug).first() if slug else None
+        role = roles_list().filter(slug=slug).first() if slug else None
         recommended = role is not None
     path = onboarding.suggested_path(role=role, level=profile.target_level)
     enrolment = selectors.open_enrolment_get(user=user, path=path) if path else None

@@ -22,8 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from careers.forms import QuizForm
-from careers.models import Role, SeniorityLevel
-from careers.selectors import backgrounds_list
+from careers.selectors import backgrounds_list, levels_list, roles_list
 from paths.selectors import published_paths, published_paths_with_steps
 from tracker import pace, progress_feedback, selectors, services, streaks, targets
 from tracker.example import example_readiness
@@ -309,8 +308,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
         "tracker/readiness.html",
         {
             "page": page,
-            "roles": Role.objects.order_by("position"),
-            "levels": SeniorityLevel.objects.order_by("rank"),
+            "roles": roles_list(),
+            "levels": levels_list(),
         },
     )
 
