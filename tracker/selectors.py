@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, to_locale
 
+from assessments.selectors import check_level_for, checkable_levels
 from careers.bands import BANDS
 from careers.models import Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
@@ -704,6 +705,9 @@ def readiness_page_get(
         role, level = target.role, target.level
     score = readiness_score_get(user_id=user.pk, role=role, level=level) if role and level else None
     lines = _by_gap(breakdown_explained(score=score)) if score else []
+    checkable = checkable_levels() if lines else {}
+    for line in lines:  # "verify this skill": the check that proves its target, if any
+        line["check_level"] = check_level_for(checkable, line["skill"], line["target"])
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from assessments.banks import banks_load
+from assessments.services import skill_check_start, skill_check_submit
+from careers.models import Skill
 from paths.catalogue import catalogue_load
 from paths.models import LearningPath
 from tests.browser import WIDTHS, check_page, sign_in
@@ -34,6 +37,9 @@ LEARNER = {
     "readiness": "/readiness/",
     "readiness-other": "/readiness/?role=ml-engineer&level=senior",
     "settings": "/settings/",
+    "check-start": "/skills/rag-architecture/check/2/",
+    "check-open": "/checks/{open_check}/",
+    "check-result": "/checks/{done_check}/",
 }
 CURATOR = {
     "admin": "/admin/",
@@ -49,6 +55,16 @@ def learner_with_history() -> User:
     return learner
 
 
+def checks_for(learner: User) -> dict[str, int]:
+    """An open skill check and a submitted one (RAG architecture, levels 3 and 2)."""
+    banks_load()
+    rag = Skill.objects.get(slug="rag-architecture")
+    open_check = skill_check_start(user=learner, skill=rag, level=3)
+    done = skill_check_start(user=learner, skill=rag, level=2)
+    skill_check_submit(check=done, answers={})
+    return {"open_check": open_check.pk, "done_check": done.pk}
+
+
 def visit_all(page: Any, pages: dict[str, str], ids: dict[str, int], prefix: str = "") -> None:
     for name, address in pages.items():
         page.goto(page.base + address.format(**ids))
@@ -62,6 +78,7 @@ def test_every_page_meets_the_bar(open_page, width):
     ids = {
         "enrolment": learner.enrolments.order_by("pk").values_list("pk", flat=True)[0],
         "path": LearningPath.objects.get(slug="llm-engineer-from-backend").pk,
+        **checks_for(learner),
     }
 
     visit_all(open_page(width), VISITOR, ids)
