@@ -76,6 +76,14 @@ def _position(form: ModelForm) -> int:
     return form.cleaned_data.get("position") or 10**9  # a new row without one goes last
 
 
+def _kept_in_order(formset: BaseInlineFormSet) -> list[ModelForm]:
+    """The step rows kept (not deleted, not an untouched blank), in the order they were
+    dragged into."""
+    deleted = set(formset.deleted_forms)
+    kept = [f for f in formset.forms if f not in deleted and (f.instance.pk or f.has_changed())]
+    return sorted(kept, key=_position)
+
+
 class StepFormSet(LabelledRows, CustomInlineFormSet):
     """The steps in their new order: a step may not be dragged above one of its
     prerequisites."""
@@ -84,9 +92,7 @@ class StepFormSet(LabelledRows, CustomInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        deleted = set(self.deleted_forms)
-        kept = [f for f in self.forms if f not in deleted and (f.instance.pk or f.has_changed())]
-        problems = steps_order_problems(sorted(kept, key=_position))
+        problems = steps_order_problems(_kept_in_order(self))
         if problems:
             raise ValidationError(problems)
 
@@ -120,9 +126,7 @@ class StepInline(SortableTabularInline):
         links = list(step.step_skills.all()) if step.pk else []
         if not links:
             return gettext("None yet: add one on the step's page")
-        return ", ".join(
-            f"{link.skill.name} {link.level} · {BY_LEVEL[link.level].name}" for link in links
-        )
+        return ", ".join(f"{link.skill.name} {BY_LEVEL[link.level].label}" for link in links)
 
     @admin.display(description=_("Comes after"))
     def comes_after(self, step: Step) -> str:
@@ -298,10 +302,8 @@ class LearningPathAdmin(SortableAdminBase, admin.ModelAdmin):
         formset.save(commit=False)
         for step in formset.deleted_objects:
             step.delete()
-        deleted = set(formset.deleted_forms)
-        kept = [f for f in formset.forms if f not in deleted and (f.instance.pk or f.has_changed())]
         # In the order the rows were dragged into; positions become 1..n.
-        kept.sort(key=_position)
+        kept = _kept_in_order(formset)
         path_steps_save(path=form.instance, steps_in_order=[f.instance for f in kept])
         formset.save_m2m()
         learning_path = form.instance

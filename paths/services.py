@@ -259,11 +259,3 @@ def step_delete(*, step: Step) -> None:
     learning_path = step.path
     step.delete()
     path_steps_save(path=learning_path, steps_in_order=list(learning_path.steps.all()))
-
-
-@transaction.atomic
-def step_skills_set(*, step: Step, levels: dict[int, int]) -> None:
-    """Make the step teach exactly these skills (skill id -> level)."""
-    step.step_skills.exclude(skill_id__in=levels).delete()
-    for skill_id, level in levels.items():
-        StepSkill.objects.update_or_create(step=step, skill_id=skill_id, defaults={"level": level})

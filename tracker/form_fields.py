@@ -69,8 +69,6 @@ def canonical_timezone(name: str) -> str | None:
     """The current name of a zone this machine knows, whatever its case or age; else None."""
     name = name.strip().replace(" ", "_")
     found = _canonical_names().get(name.lower())
-    if found is None and name in available_timezones():
-        found = name
     return timezone_aliases().get(found, found) if found else None
 
 

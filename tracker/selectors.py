@@ -324,7 +324,7 @@ def dashboard_get(*, user: User) -> Dashboard:
             days, today=today, started=activity.local_day(user.date_joined, zone)
         ),
         week_start=week_start,
-        minutes_this_week=sum(m for day, m in days.items() if week_start <= day <= today),
+        minutes_this_week=activity.minutes_between(days, week_start, today),
     )
 
 

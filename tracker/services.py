@@ -252,7 +252,8 @@ def _enrolment_reopen(
 
 # How long after withdrawing the "Undo" offered on the enrolment page works; later, enrolling
 # again reopens the enrolment all the same (enrolment_create).
-WITHDRAW_UNDO_WINDOW = timedelta(minutes=15)
+WITHDRAW_UNDO_MINUTES = 15
+WITHDRAW_UNDO_WINDOW = timedelta(minutes=WITHDRAW_UNDO_MINUTES)
 
 
 @transaction.atomic

@@ -104,14 +104,16 @@ def _enrolment_page(
     form: ProgressForm | None = None,
     refused: bool = False,
     feedback: progress_feedback.LogFeedback | None = None,
+    detail: selectors.EnrolmentDetail | None = None,
 ) -> HttpResponse:
     """The page; 422 when it shows a refused form (its errors, or a refused status change).
     To htmx's log requests: the log card, with the steps list and the live region swapped
-    out of band."""
-    try:
-        detail = selectors.enrolment_detail_get(user=request_user(request), enrolment_id=pk)
-    except Enrolment.DoesNotExist as missing:
-        raise Http404("No such enrolment.") from missing
+    out of band. `detail`, when the caller has just read it, is not read again."""
+    if detail is None:
+        try:
+            detail = selectors.enrolment_detail_get(user=request_user(request), enrolment_id=pk)
+        except Enrolment.DoesNotExist as missing:
+            raise Http404("No such enrolment.") from missing
     if feedback is None and request.method == "GET":
         feedback = progress_feedback.LogFeedback.from_session(
             request.session.pop(progress_feedback.SESSION_KEY, None), pk
@@ -131,7 +133,7 @@ def _enrolment_page(
         "form": form,
         "feedback": feedback,
         "undo_status": _undo_status(request, detail.enrolment),
-        "undo_minutes": int(services.WITHDRAW_UNDO_WINDOW.total_seconds() // 60),
+        "undo_minutes": services.WITHDRAW_UNDO_MINUTES,
         "target_form": EnrolmentChangeForm(initial={"target_date": detail.enrolment.target_date}),
     }
     partial = request.htmx and request.method == "POST"
@@ -234,7 +236,7 @@ def log_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         after=after,
     )
     if request.htmx:
-        return _enrolment_page(request, pk, feedback=feedback)
+        return _enrolment_page(request, pk, feedback=feedback, detail=detail)
     request.session[progress_feedback.SESSION_KEY] = feedback.as_session()
     anchor = f"#step-{step.pk}" if tap else "#log"
     return redirect(reverse("enrolment", args=[pk]) + anchor)
@@ -268,7 +270,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such enrolment.") from missing
     if detail.enrolment.status not in Enrolment.OPEN_STATUSES:
         return redirect("enrolment", pk=pk)
-    undo_minutes = int(services.WITHDRAW_UNDO_WINDOW.total_seconds() // 60)
+    undo_minutes = services.WITHDRAW_UNDO_MINUTES
     return render(
         request, "tracker/withdraw.html", {"detail": detail, "undo_minutes": undo_minutes}
     )
