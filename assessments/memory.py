@@ -5,23 +5,41 @@ Skills are reviewed over days, not minutes, so the scheduler has no (re)learning
 review goes straight to FSRS's review state. No fuzzing, so a history always gives the same
 state."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from assessments.models import MemoryState
+from assessments.retention import RETAINED_FLOOR_STEPS, retained_steps
+
+MAX_FADE_DAYS = 36_500
 
 DEFAULT_RETENTION = 0.9
 """The recall probability a review is due at, unless the learner chooses another."""
 
+FIRST_STABILITY_DAYS = (1.0, 7.0, 21.0, 60.0)
+"""Pathwise's own initial stabilities (FSRS w0-w3: days until recall falls to 90% after a
+first review rated Again, Hard, Good, Easy). FSRS's defaults (0.2-8 days) fit a flashcard seen
+once; a skill shown by completing a step or passing a check is days of work, so a first Good
+lasts three weeks. The other parameters are FSRS's defaults."""
+
+PARAMETERS = (*FIRST_STABILITY_DAYS, *DEFAULT_PARAMETERS[4:])
+
 
 def scheduler(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
+    """Reviews are scheduled (`due`) at DEFAULT_RETENTION; a learner who wants another
+    retention has their reviews due when retrievability falls below it (tracker/reviews.py)."""
     return Scheduler(
+        parameters=PARAMETERS,
         desired_retention=desired_retention,
         learning_steps=(),
         relearning_steps=(),
         enable_fuzzing=False,
     )
+
+
+SCHEDULER = scheduler()
 
 
 def card_of(memory: MemoryState) -> Card:
@@ -44,18 +62,39 @@ def card_store(memory: MemoryState, card: Card) -> None:
     memory.last_review = card.last_review
 
 
-def reviewed(
-    memory: MemoryState, rating: Rating, at: datetime, desired_retention: float
-) -> MemoryState:
+def reviewed(memory: MemoryState, rating: Rating, at: datetime) -> MemoryState:
     """The memory after a review with `rating` at `at` (not saved)."""
-    card, _log = scheduler(desired_retention).review_card(card_of(memory), rating, at)
+    card, _log = SCHEDULER.review_card(card_of(memory), rating, at.astimezone(UTC))
     card_store(memory, card)
     memory.reviews += 1
+    memory.fades_at = next_fade(memory, at)
     return memory
 
 
-def retrievability(
-    memory: MemoryState, at: datetime, desired_retention: float = DEFAULT_RETENTION
-) -> float:
-    """The probability of recall at `at`, 0-1 (1 right after a review)."""
-    return scheduler(desired_retention).get_card_retrievability(card_of(memory), at)
+def retrievability(memory: MemoryState, at: datetime) -> float:
+    """The probability of recall at `at`, 0-1 (1 right after a review; FSRS counts whole days)."""
+    return SCHEDULER.get_card_retrievability(card_of(memory), at)
+
+
+def retained(memory: MemoryState, at: datetime) -> int:
+    """The retained fraction of the skill at `at`, in twentieths (assessments/retention.py)."""
+    return retained_steps(retrievability(memory, at))
+
+
+def next_fade(memory: MemoryState, after: datetime) -> datetime | None:
+    """The first moment after `after` at which the retained fraction is lower than at `after`:
+    FSRS counts whole days since the last review, so the start of such a day. None once it is
+    at its floor. Found by bisection over the days (retrievability only falls with time)."""
+    steps = retained(memory, after)
+    if memory.last_review is None or steps <= RETAINED_FLOOR_STEPS:
+        return None
+    low, high = (after - memory.last_review).days, MAX_FADE_DAYS
+    if retained(memory, memory.last_review + timedelta(days=high)) >= steps:
+        return None
+    while high - low > 1:  # retained at `low` days is `steps`; at `high`, lower
+        middle = (low + high) // 2
+        if retained(memory, memory.last_review + timedelta(days=middle)) < steps:
+            high = middle
+        else:
+            low = middle
+    return memory.last_review + timedelta(days=high)

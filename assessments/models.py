@@ -63,13 +63,19 @@ class Choice(models.Model):
 
 class SkillCheck(models.Model):
     """A learner's attempt at one skill and level: questions drawn from the bank, answered
-    once, graded on the server."""
+    once, graded on the server. A verification proves the level; a review refreshes the
+    learner's memory of a skill they hold (assessments/services.py)."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("Skill check")
+        REVIEW = "review", _("Review")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_checks"
     )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField()
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.VERIFY)
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -111,6 +117,9 @@ class MemoryState(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memory_states"
     )
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        default=1, help_text=_("The highest level reviewed: what a review checks.")
+    )
     state = models.PositiveSmallIntegerField(
         help_text=_("FSRS state: 1 learning, 2 review, 3 relearning.")
     )
@@ -122,12 +131,22 @@ class MemoryState(models.Model):
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
+    fades_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the retained level next drops (none once at its floor)."),
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "skill"], name="memory_state_per_user_skill")
         ]
-        indexes = [models.Index(fields=["user", "due"])]
+        indexes = [
+            models.Index(fields=["user", "due"]),
+            models.Index(
+                fields=["fades_at"], condition=Q(fades_at__isnull=False), name="memory_fades_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"memory of skill {self.skill_id}"

@@ -1,8 +1,10 @@
 """Reads for the skill-check pages: a learner's own check with everything its page shows, and
 which skills and levels have a check."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 
 from assessments.models import CheckItem, Choice, Question, SkillCheck
 from assessments.services import QUESTIONS_PER_CHECK
@@ -40,3 +42,18 @@ def checkable_levels() -> dict[str, list[int]]:
 def check_level_for(checkable: dict[str, list[int]], skill: str, target: int) -> int | None:
     """The check that proves `target`: the lowest level with a check at or above it."""
     return next((level for level in checkable.get(skill, ()) if level >= target), None)
+
+
+def verified_levels(*, user_id: int, skill_ids: Iterable[int]) -> dict[int, int]:
+    """Skill id -> the highest level of a skill check the learner passed."""
+    return dict(
+        SkillCheck.objects.filter(
+            user_id=user_id,
+            skill_id__in=list(skill_ids),
+            purpose=SkillCheck.Purpose.VERIFY,
+            passed=True,
+        )
+        .values_list("skill_id")
+        .annotate(top=Max("level"))
+        .order_by()
+    )

@@ -45,6 +45,28 @@ def check_start(request: HttpRequest, slug: str, level: int) -> HttpResponse:
     return render(request, "assessments/start.html", context, status=422 if error else 200)
 
 
+@login_required
+def review_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what a review is and a Start button; POST: start (or reopen) the review."""
+    skill = get_object_or_404(Skill, slug=slug)
+    error = None
+    if request.method == "POST":
+        try:
+            review = services.review_start(user=_learner(request), skill=skill)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            return redirect("skill-check", pk=review.pk)
+    context = {
+        "skill": skill,
+        "error": error,
+        "questions": services.QUESTIONS_PER_REVIEW,
+        "pass_mark": round(services.REVIEW_PASS_MARK * services.QUESTIONS_PER_REVIEW),
+        "minutes": int(services.TIME_LIMIT.total_seconds() // 60),
+    }
+    return render(request, "assessments/review_start.html", context, status=422 if error else 200)
+
+
 def _answers(request: HttpRequest, check: SkillCheck) -> dict[int, list[int]]:
     answers: dict[int, list[int]] = {}
     for item in check.items.all():

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.models import SkillCheck
+from assessments.services import skill_check_start, skill_check_submit
 from careers.models import Background, Role, SeniorityLevel, Skill
 from paths.models import LearningPath
 from tracker.models import Enrolment, User
@@ -36,6 +38,19 @@ LLM_PATH_HISTORY = [
     (1, 7, 40, False),
 ]
 ML_PATH_HISTORY = [(11, 1, 40, False), (8, 1, 70, True), (3, 2, 30, False)]
+# (days ago, skill, level): skill checks passed. Prompt engineering, checked three days ago,
+# counts verified; evaluation, checked long before the paths and not practised since, fades.
+CHECKS_PASSED = [(200, "evaluation", 2), (3, "prompt-engineering", 2)]
+
+
+def _pass_check(user: User, slug: str, level: int, at: datetime) -> SkillCheck:
+    """A skill check answered right, through the same services as a learner's."""
+    check = skill_check_start(user=user, skill=Skill.objects.get(slug=slug), level=level, now=at)
+    answers = {
+        item.pk: [choice.pk for choice in item.question.choices.all() if choice.is_correct]
+        for item in check.items.prefetch_related("question__choices")
+    }
+    return skill_check_submit(check=check, answers=answers, now=at + timedelta(minutes=6))
 
 
 def _log(enrolment: Enrolment, history: list[tuple[int, int, int, bool]], zone: ZoneInfo) -> None:
@@ -73,8 +88,12 @@ def demo_history_seed(*, user: User) -> bool:
     ml = enrolment_create(user=user, path=LearningPath.objects.get(slug="ml-engineer-foundations"))
     Enrolment.objects.filter(pk=llm.pk).update(enrolled_at=timezone.now() - timedelta(days=25))
     Enrolment.objects.filter(pk=ml.pk).update(enrolled_at=timezone.now() - timedelta(days=12))
+    for days_ago, slug, level in CHECKS_PASSED[:1]:
+        _pass_check(user, slug, level, timezone.now() - timedelta(days=days_ago))
     _log(llm, LLM_PATH_HISTORY, zone)
     _log(ml, ML_PATH_HISTORY, zone)
+    for days_ago, slug, level in CHECKS_PASSED[1:]:
+        _pass_check(user, slug, level, timezone.now() - timedelta(days=days_ago))
     skill_claim_set(
         user=user,
         skill=Skill.objects.get(slug="python-engineering"),

@@ -101,6 +101,11 @@ class LearnerProfile(models.Model):
     remind_inactivity = models.BooleanField("inactivity reminders", default=True)
     remind_behind_pace = models.BooleanField("behind-pace reminders", default=True)
     remind_weekly_digest = models.BooleanField("weekly digest", default=True)
+    remind_reviews_due = models.BooleanField("reviews due", default=True)
+    desired_retention = models.FloatField(
+        default=0.9,
+        help_text=_("A skill's review is due when the chance of recalling it falls below this."),
+    )
     inactivity_days = models.PositiveSmallIntegerField(
         default=3, help_text=_("Remind after this many days without progress.")
     )
@@ -132,6 +137,10 @@ class LearnerProfile(models.Model):
                 & (Q(quiet_hours_start__isnull=True) | Q(quiet_hours_start__lte=23))
                 & (Q(quiet_hours_end__isnull=True) | Q(quiet_hours_end__lte=23)),
                 name="profile_hours_0_to_23",
+            ),
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=0.7, desired_retention__lte=0.97),
+                name="profile_desired_retention_70_to_97",
             ),
         ]
         indexes = [
@@ -285,6 +294,7 @@ class ReminderDelivery(models.Model):
         INACTIVITY = "inactivity", "Inactivity"
         BEHIND_PACE = "behind_pace", "Behind pace"
         WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+        REVIEWS_DUE = "reviews_due", "Reviews due"
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", "Claimed"

@@ -1,14 +1,23 @@
 """Readiness: how ready a learner is for a role at a level. Pure and deterministic; the only
 place the score is computed. No ORM here: callers pass plain values in.
 
-Proficiency p_s of a skill s, in [0, 5]:
-    the highest level proven by a completed step that teaches s, or the learner's own claim
-    counted at SELF_CLAIM_DISCOUNT of its level, whichever is higher. Skills are credited across
-    every path and role: completing RAG once counts everywhere.
+Proficiency p_s of a skill s, in [0, 5], from the learner's evidence of it (SkillEvidence):
+    held_s     = max(verified level, UNVERIFIED_WEIGHT * completed level)
+    retained_s = held_s * r_s
+    p_s        = max(retained_s, SELF_CLAIM_DISCOUNT * claimed level)
 
-    A step proves at most what its kind can show (KIND_CEILING): reading or watching (read,
-    course) up to 2, practice (exercise) up to 3, a project or an assessment up to the step's
-    own level. proven_level(kind, level) = min(level, KIND_CEILING[kind]).
+    verified: the highest level of a skill check passed (assessments/services.py).
+    completed: the highest level proven by a completed step that teaches s, capped by its kind
+    (KIND_CEILING): reading or watching (read, course) up to 2, practice (exercise) up to 3, a
+    project or an assessment up to the step's own level. Ticking a step is self-reported, so it
+    counts at UNVERIFIED_WEIGHT; a passed check counts in full.
+    claimed: the learner's own claim, counted at SELF_CLAIM_DISCOUNT.
+    r_s, the retained fraction (assessments/retention.py): how much of what was held the
+    learner still has, from the skill's FSRS retrievability R today: 1 while R is at least
+    0.9, then R / 0.9, never below a half, rounded down to a twentieth. A skill with no review
+    recorded has r_s = 1. Claims do not fade (they are today's).
+
+    Skills are credited across every path and role: completing RAG once counts everywhere.
 
 Readiness for role R at level L, with requirements (t_s target, w_s weight):
     readiness = 100 * sum(w_s * min(p_s, t_s) / t_s) / sum(w_s)
@@ -22,7 +31,8 @@ unit is a step the learner can log now, or a step together with the prerequisite
 waits on (its chain, done first, counted in the time and the gain).
 
 Arithmetic is exact (fractions) so that the properties hold without rounding slack:
-0 <= score <= 100, more evidence never lowers a score, the same inputs give the same output.
+0 <= score <= 100, more evidence never lowers a score, verified evidence never lowers one, decay
+never raises one, the same inputs give the same output.
 """
 
 import math
@@ -30,10 +40,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assessments.retention import RETAINED_STEPS
+
 SELF_CLAIM_DISCOUNT = Fraction(1, 2)
 """A self-assessed level counts half. A claim carries no evidence of completed work, and
 people new to a field tend to rate themselves higher than a practical test would; half credit
 still rewards honest claims while keeping completed steps the way to full readiness."""
+
+UNVERIFIED_WEIGHT = Fraction(4, 5)
+"""A level shown only by ticking steps as completed counts four fifths. Nothing checks a tick;
+passing the skill check at that level (assessments) makes it count in full. Between half (a
+bare claim) and full (a check), because a completed step is work the learner did and can show."""
 
 Proficiency = Mapping[int, Fraction]
 
@@ -53,8 +70,10 @@ own level, up to 5."""
 MODEL_NOTE = (
     "Pathwise's own model, not the source article's: the requirement matrix (skills, target "
     "levels 1-5 and weights), the level bands, what each kind of step proves (reading and "
-    "courses up to 2, exercises up to 3, projects and assessments up to the step's level) and "
-    "self-claims counting half."
+    "courses up to 2, exercises up to 3, projects and assessments up to the step's level), "
+    "completed steps counting four fifths until a skill check verifies the level, self-claims "
+    "counting half, and skills fading after their review falls due (spaced review with FSRS), "
+    "to no less than half."
 )
 
 
@@ -118,18 +137,26 @@ def proven_levels(taught: Iterable[tuple[str, int, int]]) -> dict[int, int]:
     return proven
 
 
-def proficiency(
-    completed_levels: Mapping[int, int], claimed_levels: Mapping[int, int]
-) -> dict[int, Fraction]:
-    """p_s per skill from completed-step levels and self-claims (see the module docstring)."""
-    skills = set(completed_levels) | set(claimed_levels)
-    return {
-        skill: max(
-            Fraction(completed_levels.get(skill, 0)),
-            SELF_CLAIM_DISCOUNT * claimed_levels.get(skill, 0),
-        )
-        for skill in skills
-    }
+@dataclass(frozen=True)
+class SkillEvidence:
+    """What a learner has shown of one skill (levels 0-5; 0 for none)."""
+
+    completed: int = 0
+    verified: int = 0
+    claimed: int = 0
+    retained_steps: int = RETAINED_STEPS  # the retained fraction, in twentieths
+
+
+def skill_level(evidence: SkillEvidence) -> Fraction:
+    """p_s (see the module docstring)."""
+    held = max(Fraction(evidence.verified), UNVERIFIED_WEIGHT * evidence.completed)
+    retained = held * Fraction(evidence.retained_steps, RETAINED_STEPS)
+    return max(retained, SELF_CLAIM_DISCOUNT * evidence.claimed)
+
+
+def proficiency(evidence: Mapping[int, SkillEvidence]) -> dict[int, Fraction]:
+    """p_s per skill."""
+    return {skill: skill_level(e) for skill, e in evidence.items()}
 
 
 def readiness(requirements: Sequence[Requirement], levels: Proficiency) -> Readiness:
@@ -161,21 +188,23 @@ def readiness(requirements: Sequence[Requirement], levels: Proficiency) -> Readi
 # figure above is an integer over an integer. Python's int / int is correctly rounded, as is
 # float(Fraction), so these floats are exactly float() of readiness()'s fractions, at a
 # fraction of the cost (no Fraction objects in the loop).
-SCALE = SELF_CLAIM_DISCOUNT.denominator
+SCALE = math.lcm(SELF_CLAIM_DISCOUNT.denominator, UNVERIFIED_WEIGHT.denominator * RETAINED_STEPS)
 
 
-def scaled_proficiency(
-    completed_levels: Mapping[int, int], claimed_levels: Mapping[int, int]
-) -> dict[int, int]:
+def scaled_level(evidence: SkillEvidence) -> int:
+    """skill_level() times SCALE, as an integer, without Fractions (the bulk recompute's
+    inner loop)."""
+    held = max(
+        SCALE * evidence.verified,
+        SCALE * UNVERIFIED_WEIGHT.numerator // UNVERIFIED_WEIGHT.denominator * evidence.completed,
+    )
+    claimed = SCALE * SELF_CLAIM_DISCOUNT.numerator // SELF_CLAIM_DISCOUNT.denominator
+    return max(held * evidence.retained_steps // RETAINED_STEPS, claimed * evidence.claimed)
+
+
+def scaled_proficiency(evidence: Mapping[int, SkillEvidence]) -> dict[int, int]:
     """proficiency() times SCALE, as integers."""
-    skills = set(completed_levels) | set(claimed_levels)
-    return {
-        skill: max(
-            SCALE * completed_levels.get(skill, 0),
-            SELF_CLAIM_DISCOUNT.numerator * claimed_levels.get(skill, 0),
-        )
-        for skill in skills
-    }
+    return {skill: scaled_level(e) for skill, e in evidence.items()}
 
 
 FloatLine = tuple[Requirement, float, float, float]  # requirement, current, earned, possible
@@ -226,7 +255,8 @@ def next_best_steps(
     limit: int = 5,
 ) -> list[NextStep]:
     """The candidate steps that add the most readiness per estimated hour, best first; steps
-    that add nothing are left out. Ties go to the larger gain, then the lower step id. Of
+    that add nothing are left out. Completing a step raises each skill it proves to that level,
+    unverified. Ties go to the larger gain, then the lower step id. Of
     units that start with the same step, only the best is kept.
 
     Exact, without a Fraction per skill and step: a gain is a difference of Scorer numerators
@@ -240,7 +270,7 @@ def next_best_steps(
     for step in candidates:
         raised = dict(scaled)
         for skill, level in step.skill_levels.items():
-            raised[skill] = max(raised.get(skill, 0), SCALE * level)
+            raised[skill] = max(raised.get(skill, 0), scaled_level(SkillEvidence(completed=level)))
         gain = scorer.numerator(raised) - now
         if gain > 0:
             per_hour = Fraction(gain * 60, max(step.minutes, 1) * scorer.denominator)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from assessments.signals import skill_verified
+from assessments.signals import memory_reviewed, skill_verified
 from careers.signals import learner_page_context, requirements_changed
 from paths.models import LearningPath
 from paths.signals import catalogue_loaded, path_steps_changed
@@ -29,8 +29,8 @@ def path_learners_stale(*, path_id: int, **_: Any) -> None:
     learners_mark_stale(learners=learners_of_path(path=LearningPath(pk=path_id)))
 
 
-def verified_learner_stale(*, user_id: int, **_: Any) -> None:
-    """A learner passed a skill check: their readiness may have changed."""
+def checked_learner_stale(*, user_id: int, **_: Any) -> None:
+    """A learner passed a skill check or did a review: their readiness may have changed."""
     learners_mark_stale(learners=LearnerProfile.objects.filter(user_id=user_id))
 
 
@@ -48,4 +48,5 @@ def connect() -> None:
     catalogue_loaded.connect(every_learner_stale, dispatch_uid=uid + "catalogue_loaded")
     path_steps_changed.connect(path_learners_stale, dispatch_uid=uid + "path_steps_changed")
     learner_page_context.connect(recommendation_context, dispatch_uid=uid + "recommendation")
-    skill_verified.connect(verified_learner_stale, dispatch_uid=uid + "skill_verified")
+    skill_verified.connect(checked_learner_stale, dispatch_uid=uid + "skill_verified")
+    memory_reviewed.connect(checked_learner_stale, dispatch_uid=uid + "memory_reviewed")

@@ -6,16 +6,19 @@ SQLite's bulk writes split at its parameter limit). Keep batches to a few hundre
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assessments.memory import next_fade
+from assessments.models import MemoryState, SkillCheck
 from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
 from paths.models import StepSkill
 from tracker import readiness
@@ -26,9 +29,9 @@ from tracker.models import (
     ReadinessSnapshot,
     SkillClaim,
 )
+from tracker.reviews import retained_steps_by_user, retained_steps_replayed
 from tracker.score_store import ScoreRows, score_rows_store
 
-T = TypeVar("T")
 RECOMPUTE_BATCH_SIZE = 500
 # 10 000 snapshot rows of 5 columns stay under PostgreSQL's 65 535 parameters per statement.
 ROWS_PER_STATEMENT = 10_000
@@ -51,22 +54,33 @@ def requirements_by_target() -> dict[tuple[int, int], list[readiness.Requirement
 def proficiency_by_user(
     user_ids: Iterable[int], until: datetime | None = None
 ) -> dict[int, dict[int, Fraction]]:
-    """p_s per skill for each learner: the levels completed steps prove (any path, any
-    enrolment, capped by their kind) and self-claims, combined by readiness.proficiency; only
-    evidence up to `until` if given."""
-    return _evidence_by_user(user_ids, until, readiness.proficiency)
+    """p_s per skill for each learner (readiness.proficiency), from their evidence now, or from
+    the evidence that existed at `until` if given (with decay as it was then: their reviews up
+    to then replayed)."""
+    return {
+        user_id: readiness.proficiency(evidence)
+        for user_id, evidence in evidence_by_user(user_ids, until).items()
+    }
 
 
-def scaled_proficiency_by_user(user_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    """The same, times readiness.SCALE, as integers (for readiness.Scorer)."""
-    return _evidence_by_user(user_ids, None, readiness.scaled_proficiency)
+def scaled_proficiency_by_user(
+    user_ids: Iterable[int], at: datetime | None = None
+) -> dict[int, dict[int, int]]:
+    """The same, times readiness.SCALE, as integers (for readiness.Scorer), with decay as of
+    `at` (now by default)."""
+    return {
+        user_id: readiness.scaled_proficiency(evidence)
+        for user_id, evidence in evidence_by_user(user_ids, None, at).items()
+    }
 
 
-def _evidence_by_user(
-    user_ids: Iterable[int],
-    until: datetime | None,
-    combine: Callable[[dict[int, int], dict[int, int]], dict[int, T]],
-) -> dict[int, dict[int, T]]:
+def evidence_by_user(
+    user_ids: Iterable[int], until: datetime | None = None, at: datetime | None = None
+) -> dict[int, dict[int, readiness.SkillEvidence]]:
+    """Each learner's evidence per skill: levels proven by completed steps (any path, any
+    enrolment, capped by their kind), by passed skill checks, and claimed, with the retained
+    fraction of their memory of it at `at`. With `until`: only evidence up to then, and the
+    retained fractions then (one learner at a time: their reviews are replayed)."""
     user_ids = list(user_ids)
     completed: dict[int, dict[int, int]] = defaultdict(dict)
     entries = Q(
@@ -74,9 +88,13 @@ def _evidence_by_user(
         step__progress_entries__status=ProgressEntry.Status.COMPLETED,
     )
     claims = SkillClaim.objects.filter(user_id__in=user_ids)
+    passed = SkillCheck.objects.filter(
+        user_id__in=user_ids, purpose=SkillCheck.Purpose.VERIFY, passed=True
+    )
     if until is not None:
         entries &= Q(step__progress_entries__occurred_at__lte=until)
         claims = claims.filter(created_at__lte=until)
+        passed = passed.filter(submitted_at__lte=until)
     rows = (  # per kind of step: each kind proves a skill up to its own ceiling
         StepSkill.objects.filter(entries)
         .values_list("step__progress_entries__user_id", "skill_id", "step__kind")
@@ -90,7 +108,30 @@ def _evidence_by_user(
     claimed: dict[int, dict[int, int]] = defaultdict(dict)
     for user_id, skill_id, level in claims.values_list("user_id", "skill_id", "level"):
         claimed[user_id][skill_id] = level
-    return {user_id: combine(completed[user_id], claimed[user_id]) for user_id in user_ids}
+    verified: dict[int, dict[int, int]] = defaultdict(dict)
+    for user_id, skill_id, level in (
+        passed.values_list("user_id", "skill_id").annotate(top=Max("level")).order_by()
+    ):
+        verified[user_id][skill_id] = level
+    retained = (
+        {user_id: retained_steps_replayed(user_id=user_id, until=until) for user_id in user_ids}
+        if until is not None
+        else retained_steps_by_user(user_ids, at or timezone.now())
+    )
+    evidence: dict[int, dict[int, readiness.SkillEvidence]] = {}
+    for user_id in user_ids:
+        done, checked, own = completed[user_id], verified[user_id], claimed[user_id]
+        kept = retained.get(user_id, {})
+        evidence[user_id] = {
+            skill: readiness.SkillEvidence(
+                completed=done.get(skill, 0),
+                verified=checked.get(skill, 0),
+                claimed=own.get(skill, 0),
+                retained_steps=kept.get(skill, readiness.RETAINED_STEPS),
+            )
+            for skill in done.keys() | checked.keys() | own.keys()
+        }
+    return evidence
 
 
 def breakdown_lines_json(
@@ -237,6 +278,27 @@ def stale_sweep(*, batch_size: int = SWEEP_BATCH_SIZE, max_batches: int = 20) ->
             readiness_recompute_many(user_ids=ids)
         done += len(ids)
     return done
+
+
+def faded_learners_mark_stale(*, at: datetime, batch_size: int = 1000) -> int:
+    """Mark stale the learners with a skill whose retained fraction dropped by `at` (its
+    `fades_at` passed), and move each such memory's `fades_at` to its next drop. Only those
+    learners are rescored by the sweep; returns how many were marked."""
+    marked: set[int] = set()
+    while True:
+        with transaction.atomic():
+            faded = MemoryState.objects.select_for_update(skip_locked=True).filter(fades_at__lte=at)
+            memories = list(faded.order_by("fades_at")[:batch_size])
+            if not memories:
+                return len(marked)
+            for memory in memories:
+                memory.fades_at = next_fade(memory, at)
+            MemoryState.objects.bulk_update(memories, ["fades_at"])
+            users = {memory.user_id for memory in memories} - marked
+            LearnerProfile.objects.filter(user_id__in=users).update(
+                readiness_stale_at=Coalesce("readiness_stale_at", Value(at)), changed_at=at
+            )
+            marked |= users
 
 
 def daily_snapshots_write(*, batch_size: int = RECOMPUTE_BATCH_SIZE) -> int:

@@ -13,7 +13,10 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, to_locale
 
-from assessments.selectors import check_level_for, checkable_levels
+from assessments.memory import retained, retrievability
+from assessments.models import MemoryState
+from assessments.retention import RETAINED_STEPS
+from assessments.selectors import check_level_for, checkable_levels, verified_levels
 from careers.bands import BANDS
 from careers.models import Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
@@ -31,6 +34,7 @@ from tracker.models import (
     User,
 )
 from tracker.recompute import readiness_score_compute
+from tracker.reviews import SkillMemory, memories_for
 
 NEXT_STEPS_LIMIT = 5
 
@@ -539,15 +543,49 @@ def target_score_week_ago(*, profile: LearnerProfile, today: date) -> float | No
 # --- Where each level comes from --------------------------------------------------------------
 
 
-def _evidence(
-    best: tuple[int, str, int, str] | None, claimed: int | None, current: float
-) -> dict[str, Any]:
-    """How the breakdown's `current` came about: the step that proved it (and its kind's
-    ceiling, when the step teaches more than its kind can prove) or the discounted claim."""
-    if best is not None and best[0] >= current:
-        proven, kind, taught, title = best
+@dataclass(frozen=True)
+class _Shown:
+    """Everything a learner has shown of one skill, for the breakdown's `evidence`."""
+
+    step: tuple[int, str, int, str] | None  # (proven, kind, taught, title) of the best step
+    claimed: int | None
+    checked: int | None  # the highest level of a check passed
+    retained: int  # twentieths of the held level that count now
+    recall: float | None  # FSRS retrievability now; None without a memory
+
+
+def _evidence(shown: _Shown, line: dict[str, Any]) -> dict[str, Any]:
+    """How the breakdown's `current` came about: a passed skill check, the step that proved it
+    (and its kind's ceiling, when the step teaches more than its kind can prove), or the
+    discounted claim; whether it is verified, and how much of it the learner retains."""
+    proven = shown.step[0] if shown.step else 0
+    held = max(Fraction(shown.checked or 0), readiness.UNVERIFIED_WEIGHT * proven)
+    retained = Fraction(shown.retained, RETAINED_STEPS)
+    memory = {
+        "verified": False,
+        "checked_level": shown.checked,
+        "retained": float(retained),
+        "recall": None if shown.recall is None else round(shown.recall, 3),
+        "fading": retained < 1 and held > 0,
+        "restore_points": round(_restore_points(line, held, retained), 6),
+    }
+    if held * retained < readiness.SELF_CLAIM_DISCOUNT * (shown.claimed or 0):
+        note = (
+            f"your own claim of {shown.claimed}, counted at {_share(readiness.SELF_CLAIM_DISCOUNT)}"
+        )
+        return {"source": "self_claim", "claimed": shown.claimed, **memory, "note": note}
+    if shown.checked and shown.checked >= readiness.UNVERIFIED_WEIGHT * proven:
+        note = f"verified by a skill check at {shown.checked}"
+        return {"source": "check", **memory, "verified": True, "note": note + _fading(memory)}
+    if shown.step is not None:
+        _, kind, taught, title = shown.step
         ceiling = readiness.KIND_CEILING[kind]
         capped = taught > proven
+        note = (
+            f"{kind}: counts up to {ceiling}; a project or an assessment proves more"
+            if capped
+            else f"proven by a completed {kind}"
+        ) + f"; counts {_share(readiness.UNVERIFIED_WEIGHT)} until a skill check verifies it"
         return {
             "source": "step",
             "kind": kind,
@@ -555,18 +593,27 @@ def _evidence(
             "taught": taught,
             "counts_up_to": ceiling,
             "capped": capped,
-            "note": f"{kind}: counts up to {ceiling}; a project or an assessment proves more"
-            if capped
-            else f"proven by a completed {kind}",
+            **memory,
+            "note": note + _fading(memory),
         }
-    if claimed is not None:
-        return {
-            "source": "self_claim",
-            "claimed": claimed,
-            "note": f"your own claim of {claimed}, counted at "
-            f"{readiness.SELF_CLAIM_DISCOUNT.numerator}/{readiness.SELF_CLAIM_DISCOUNT.denominator}",
-        }
-    return {"source": None, "note": "no evidence yet"}
+    return {"source": None, **memory, "note": "no evidence yet"}
+
+
+def _restore_points(line: dict[str, Any], held: Fraction, retained: Fraction) -> float:
+    """The points a review would give back: the held level instead of the retained one."""
+    target = line["target"]
+    now = min(held * retained, Fraction(target))
+    return float(line["possible"]) * float(min(held, Fraction(target)) - now) / target
+
+
+def _share(fraction: Fraction) -> str:
+    return f"{fraction.numerator}/{fraction.denominator}"
+
+
+def _fading(memory: dict[str, Any]) -> str:
+    if not memory["fading"]:
+        return ""
+    return f"; fading: {round(100 * memory['retained'])}% retained, review to restore"
 
 
 def _rank(evidence: tuple[int, str, int, str]) -> tuple[int, bool]:
@@ -576,7 +623,7 @@ def _rank(evidence: tuple[int, str, int, str]) -> tuple[int, bool]:
 
 def breakdown_explained(*, score: ReadinessScore) -> list[dict[str, Any]]:
     """The score's breakdown lines, each with its `evidence` (see _evidence), read from the
-    learner's completed steps and claims now."""
+    learner's completed steps, checks, claims and memory now."""
     skill_ids = [line["skill_id"] for line in score.breakdown]
     best: dict[int, tuple[int, str, int, str]] = {}
     for skill_id, kind, level, title in StepSkill.objects.filter(
@@ -592,15 +639,25 @@ def breakdown_explained(*, score: ReadinessScore) -> list[dict[str, Any]]:
             "skill_id", "level"
         )
     )
-    return [
-        {
-            **line,
-            "evidence": _evidence(
-                best.get(line["skill_id"]), claims.get(line["skill_id"]), line["current"]
-            ),
-        }
-        for line in score.breakdown
-    ]
+    checked = verified_levels(user_id=score.user_id, skill_ids=skill_ids)
+    now = timezone.now()
+    memories = {
+        m.skill_id: m
+        for m in MemoryState.objects.filter(user_id=score.user_id, skill_id__in=skill_ids)
+    }
+    lines = []
+    for line in score.breakdown:
+        skill_id = line["skill_id"]
+        memory = memories.get(skill_id)
+        shown = _Shown(
+            step=best.get(skill_id),
+            claimed=claims.get(skill_id),
+            checked=checked.get(skill_id),
+            retained=retained(memory, now) if memory else RETAINED_STEPS,
+            recall=retrievability(memory, now) if memory else None,
+        )
+        lines.append({**line, "evidence": _evidence(shown, line)})
+    return lines
 
 
 # --- What a path covers --------------------------------------------------------------------------
@@ -685,6 +742,8 @@ class ReadinessPage:
     score: ReadinessScore | None
     lines: list[dict[str, Any]]  # the breakdown, largest gap first, with each line's evidence
     next_steps: list[NextStep]
+    reviews: list[dict[str, Any]]  # breakdown lines of fading skills, most points to restore first
+    memories: list[SkillMemory]  # every skill the learner holds, least retained first
     chart: dict[str, Any]  # skills (labels, required, current) and history (days, scores)
     history: list[tuple[date, float | None]] = field(default_factory=list)  # the table
 
@@ -708,6 +767,14 @@ def readiness_page_get(
     checkable = checkable_levels() if lines else {}
     for line in lines:  # "verify this skill": the check that proves its target, if any
         line["check_level"] = check_level_for(checkable, line["skill"], line["target"])
+        line["verify_points"] = _verify_points(line)
+    best_to_verify = max(lines, key=lambda line: line["verify_points"], default=None)
+    if best_to_verify is not None and best_to_verify["verify_points"] > 0:
+        best_to_verify["verify_best"] = True
+    reviews = sorted(
+        (line for line in lines if line["evidence"]["restore_points"] > 0),
+        key=lambda line: -line["evidence"]["restore_points"],
+    )
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,
@@ -715,9 +782,21 @@ def readiness_page_get(
         score=score,
         lines=lines,
         next_steps=next_best_steps(score=score),
+        reviews=reviews,
+        memories=memories_for(user=user, at=timezone.now()),
         chart=_readiness_chart(lines, history),
         history=[(snapshot.day, _history_score(snapshot)) for snapshot in history],
     )
+
+
+def _verify_points(line: dict[str, Any]) -> float:
+    """The points passing the line's check would add (0 without a check, or when the level
+    it proves counts no more than the current one)."""
+    if line["check_level"] is None:
+        return 0.0
+    target = line["target"]
+    gained = min(line["check_level"], target) - min(line["current"], target)
+    return round(max(0.0, line["possible"] * gained / target), 6)
 
 
 def _by_gap(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

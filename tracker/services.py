@@ -16,9 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from fsrs import Rating
 
+from assessments.services import memories_review
 from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, SeniorityLevel, Skill
-from paths.models import LearningPath, Step
+from paths.models import LearningPath, Step, StepSkill
+from tracker import readiness
 from tracker.curators import CURATORS_GROUP
 from tracker.models import (
     MINUTES_PER_DAY,
@@ -511,6 +514,8 @@ def _progress_store(
     # them anyway (validating them here would cost three round trips per entry).
     entry.full_clean(exclude=["user", "enrolment", "step"], validate_constraints=False)
     entry.save()
+    if completing:
+        _step_reviewed(enrolment.user_id, step, entry.occurred_at)
     if completing and _completed_step_ids(enrolment) >= set(
         enrolment.path.steps.values_list("pk", flat=True)
     ):
@@ -519,6 +524,16 @@ def _progress_store(
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
     _inputs_changed(enrolment.user_id)
     return ProgressResult(entry=entry, created=True)
+
+
+def _step_reviewed(user_id: int, step: Step, at: datetime) -> None:
+    """Completing a step is a review of each skill it teaches, at the level its kind proves."""
+    skill_levels: dict[int, int] = {}
+    for skill_id, level in StepSkill.objects.filter(step=step).values_list("skill_id", "level"):
+        proven = readiness.proven_level(step.kind, level)
+        skill_levels[skill_id] = max(skill_levels.get(skill_id, 0), proven)
+    if skill_levels:
+        memories_review(user_id=user_id, skill_levels=skill_levels, rating=Rating.Good, at=at)
 
 
 # --- Skill claims --------------------------------------------------------------------------

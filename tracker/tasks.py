@@ -9,6 +9,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from config.celery_app import enqueue_or_skip
 from tracker import recompute, reminders
@@ -34,6 +35,13 @@ def recompute_readiness(user_id: int) -> None:
 @shared_task(name="readiness.sweep", **IDEMPOTENT)
 def sweep_stale_readiness() -> int:
     return recompute.stale_sweep()
+
+
+@shared_task(name="readiness.fade", **IDEMPOTENT)
+def mark_faded_learners_stale() -> int:
+    """Hourly: learners whose skills faded visibly since their last score; the sweep rescores
+    only them."""
+    return recompute.faded_learners_mark_stale(at=timezone.now())
 
 
 @shared_task(name="readiness.daily_snapshots", **IDEMPOTENT)

@@ -92,6 +92,12 @@ def percent(score: float | None) -> str:
 
 
 @register.filter
+def percent_of_one(share: float) -> str:
+    """A share 0-1 as a whole percentage: 0.87 -> 87%."""
+    return f"{100 * share:.0f}%"
+
+
+@register.filter
 def longdate(value: date | datetime | None) -> str:
     """The locale's long date: 28 November 2026 in en-GB (a time in the current time zone)."""
     if value is None:

@@ -8,12 +8,18 @@ from fsrs import Card, Rating, Scheduler
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.memory import DEFAULT_RETENTION, retrievability
+from assessments.memory import PARAMETERS, retrievability
 from assessments.models import Choice, MemoryState, Question
-from assessments.services import memory_review, skill_check_start, skill_check_submit
+from assessments.services import memories_review, skill_check_start, skill_check_submit
 from tests.factories import SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def memory_review(*, user, skill, rating, at):
+    (memory,) = memories_review(user_id=user.pk, skill_levels={skill.pk: 2}, rating=rating, at=at)
+    return memory
+
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 HISTORY = [
@@ -27,7 +33,9 @@ HISTORY = [
 
 def test_the_state_matches_the_packages_scheduler_for_a_recorded_history():
     learner, skill = UserFactory.create(), SkillFactory.create()
-    package = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    package = Scheduler(
+        parameters=PARAMETERS, learning_steps=(), relearning_steps=(), enable_fuzzing=False
+    )
     card = Card(due=START)
 
     for days, rating in HISTORY:
@@ -57,7 +65,10 @@ def test_a_skill_fades_until_it_is_reviewed():
 
     assert fading[0] == pytest.approx(1.0)
     assert fading == sorted(fading, reverse=True)
-    assert fading[-1] < 0.5
+    # A first Good review lasts 21 days at 90% (Pathwise's initial stability); after a year,
+    # (1 + 0.9817 * 365/21) ** -0.1542 = 0.64.
+    assert fading[1] > 0.9 > fading[2]
+    assert fading[-1] == pytest.approx(0.64, abs=0.005)
     assert retrievability(restored, START + timedelta(days=365)) == pytest.approx(1.0)
 
 
@@ -67,7 +78,9 @@ def test_a_skill_fades_until_it_is_reviewed():
     ratings=st.lists(st.sampled_from(list(Rating)), min_size=6, max_size=6),
 )
 def test_a_review_never_lowers_retrievability(gaps, ratings):
-    package = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    package = Scheduler(
+        parameters=PARAMETERS, learning_steps=(), relearning_steps=(), enable_fuzzing=False
+    )
     card, at = Card(due=START), START
     for gap, rating in zip(gaps, ratings, strict=False):
         at += timedelta(days=gap)
@@ -90,6 +103,5 @@ def test_passing_a_check_is_a_review_of_the_skill():
 
     memory = MemoryState.objects.get(user=learner, skill=skill)
     assert (memory.reviews, memory.last_review) == (1, START + timedelta(minutes=3))
-    assert retrievability(memory, START + timedelta(minutes=3), DEFAULT_RETENTION) == pytest.approx(
-        1.0
-    )
+    assert retrievability(memory, START + timedelta(minutes=3)) == pytest.approx(1.0)
+    assert memory.level == 2

@@ -13,7 +13,7 @@ from tracker.models import (
     SkillClaim,
     User,
 )
-from tracker.selectors import dashboard_get
+from tracker.selectors import breakdown_explained, dashboard_get
 from tracker.services import enrolment_create, progress_log
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,24 @@ def test_demo_accounts_give_the_learner_history_once(catalogue, settings):
     junior_llm = [score for score in stored if score is not None]
     assert junior_llm == stored  # the role and level have requirements: never None
     assert len(junior_llm) == 26  # 25 backfilled days and today
-    assert junior_llm[0] == 0
-    assert junior_llm == sorted(junior_llm)  # evidence only grows
+    # Before the paths only the old evaluation check counts, already fading; from there the
+    # steps add far more than evaluation loses.
+    assert 0 < junior_llm[0] < junior_llm[-1]
     assert junior_llm[-1] > 40
+    evidence = {
+        line["skill"]: line["evidence"]
+        for line in breakdown_explained(
+            score=ReadinessScore.objects.get(
+                user=learner, role__slug="llm-engineer", level__slug="junior"
+            )
+        )
+    }
+    assert evidence["prompt-engineering"]["verified"]
+    assert evidence["transformer-concepts"]["source"] == "step"
+    assert not evidence["transformer-concepts"]["verified"]
+    fading = {skill for skill, shown in evidence.items() if shown["fading"]}
+    assert fading == {"evaluation"}
+    assert evidence["evaluation"]["retained"] == 0.75  # one check, 200 days ago
     curator = User.objects.get(email="curator@pathwise.local")
     assert curator.is_staff
     assert list(curator.groups.values_list("name", flat=True)) == ["Curators"]

@@ -44,7 +44,7 @@ def test_the_breakdown_names_the_evidence_and_the_cap_of_its_kind(client_for):
     by_skill = {line["skill"]: line for line in body["breakdown"]}
     assert by_skill["rag"]["target_band"] == "Advanced"  # 4
     assert body["model_note"].startswith("Pathwise's own model")
-    assert by_skill["rag"]["current"] == 2
+    assert by_skill["rag"]["current"] == 1.6  # proves 2, counted 4/5 until verified
     assert by_skill["rag"]["evidence"] == {
         "source": "step",
         "kind": "read",
@@ -52,11 +52,19 @@ def test_the_breakdown_names_the_evidence_and_the_cap_of_its_kind(client_for):
         "taught": 4,
         "counts_up_to": 2,
         "capped": True,
-        "note": "read: counts up to 2; a project or an assessment proves more",
+        "verified": False,
+        "checked_level": None,
+        "retained": 1.0,
+        "recall": 1.0,  # reviewed today by completing the read
+        "fading": False,
+        "restore_points": 0.0,
+        "note": "read: counts up to 2; a project or an assessment proves more; counts 4/5 "
+        "until a skill check verifies it",
     }
     assert by_skill["evals"]["current"] == 1.5
     assert by_skill["evals"]["evidence"]["source"] == "self_claim"
     assert by_skill["evals"]["evidence"]["claimed"] == 3
-    assert by_skill["prompts"]["evidence"] == {"source": None, "note": "no evidence yet"}
-    # 100 * (2/4 + 1.5/4 + 0) / 3 = 29.17
-    assert body["score"] == pytest.approx(29.1666, abs=1e-3)
+    assert by_skill["prompts"]["evidence"]["source"] is None
+    assert by_skill["prompts"]["evidence"]["note"] == "no evidence yet"
+    # 100 * (1.6/4 + 1.5/4 + 0) / 3 = 25.83
+    assert body["score"] == pytest.approx(25.8333, abs=1e-3)

@@ -139,9 +139,10 @@ def test_hand_computed_suggestions_on_an_enrolment_with_a_prerequisite_chain(lad
     path, (read, project, quiz) = path_of(
         role,
         junior,
-        ("read", 60, {rag: 4}, []),  # proves RAG 2: 100 * 3 * 2/4 / 4 = 37.5 points in 1 h
-        ("project", 540, {rag: 4}, [1]),  # RAG 4 after the read: 75 points in 10 h
-        ("assessment", 60, {evals: 2}, [2]),  # evaluation 2: 25 points, behind 10 h of work
+        # Completed steps count 4/5 of what they prove until a check verifies it.
+        ("read", 60, {rag: 4}, []),  # proves RAG 2 (1.6): 100 * 3 * 1.6/4 / 4 = 30 in 1 h
+        ("project", 540, {rag: 4}, [1]),  # RAG 4 (3.2) after the read: 60 points in 10 h
+        ("assessment", 60, {evals: 2}, [2]),  # evaluation 2 (1.6): 20 points, behind 10 h
     )
     user = targeting(role, junior)
     enrolment = enrolment_create(user=user, path=path)
@@ -149,19 +150,19 @@ def test_hand_computed_suggestions_on_an_enrolment_with_a_prerequisite_chain(lad
     first = suggestions(user)
 
     assert [(n.step.pk, [s.pk for s in n.chain], n.enrolment_id) for n in first] == [
-        (read.pk, [read.pk], enrolment.pk),  # 37.5 an hour
+        (read.pk, [read.pk], enrolment.pk),  # 30 an hour
     ]
-    assert first[0].gain == 37.5
+    assert first[0].gain == 30
     # Of the three units that start with the read (read; read + project; read + project +
-    # quiz: 100 points in 11 h, 9.1 an hour), the best is kept: one suggestion per first step.
+    # quiz: 80 points in 11 h, 7.3 an hour), the best is kept: one suggestion per first step.
 
     progress_log(enrolment=enrolment, step=read, minutes=60, status="completed")
     after_read = suggestions(user)
 
     assert [(n.step.pk, [s.pk for s in n.chain]) for n in after_read] == [
-        (project.pk, [project.pk, quiz.pk]),  # 62.5 points in 10 h beats 37.5 in 9 h
+        (project.pk, [project.pk, quiz.pk]),  # 50 points in 10 h beats 30 in 9 h
     ]
-    assert after_read[0].gain == 62.5
+    assert after_read[0].gain == 50
     assert after_read[0].minutes == 600
 
 

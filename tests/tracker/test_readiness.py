@@ -5,18 +5,44 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessments.retention import retained_steps
+
+from tracker import readiness as formula
 from tracker.readiness import (
     KIND_CEILING,
     SELF_CLAIM_DISCOUNT,
+    UNVERIFIED_WEIGHT,
     CandidateStep,
     Requirement,
     Scorer,
+    SkillEvidence,
     next_best_steps,
-    proficiency,
     proven_level,
     readiness,
-    scaled_proficiency,
 )
+
+
+def evidence(completed=(), claimed=(), verified=(), retained=()):
+    """{skill: SkillEvidence} from {skill: level} maps (and retained twentieths)."""
+    completed, claimed, verified, retained = map(dict, (completed, claimed, verified, retained))
+    return {
+        skill: SkillEvidence(
+            completed=completed.get(skill, 0),
+            claimed=claimed.get(skill, 0),
+            verified=verified.get(skill, 0),
+            retained_steps=retained.get(skill, 20),
+        )
+        for skill in completed.keys() | claimed.keys() | verified.keys()
+    }
+
+
+def proficiency(completed=(), claimed=(), verified=(), retained=()):
+    return formula.proficiency(evidence(completed, claimed, verified, retained))
+
+
+def scaled_proficiency(completed=(), claimed=(), verified=(), retained=()):
+    return formula.scaled_proficiency(evidence(completed, claimed, verified, retained))
+
 
 RAG, EVALS, PROMPTS = 1, 2, 3
 REQUIREMENTS = [Requirement(RAG, target=4, weight=3), Requirement(EVALS, 2, 1)]
@@ -38,12 +64,37 @@ def test_levels_above_the_target_earn_no_more_than_the_target():
 
 
 def test_self_claims_count_at_the_discount_and_never_above_completed_work():
-    levels = proficiency(completed_levels={RAG: 3}, claimed_levels={RAG: 4, EVALS: 4})
+    levels = proficiency(completed={RAG: 3}, claimed={RAG: 4, EVALS: 4})
 
     assert Fraction(1, 2) == SELF_CLAIM_DISCOUNT
-    assert levels == {RAG: Fraction(3), EVALS: Fraction(2)}
-    # 100 * (3 * 3/4 + 1 * 2/2) / 4 = 81.25
-    assert readiness(REQUIREMENTS, levels).score == Fraction(325, 4)
+    assert Fraction(4, 5) == UNVERIFIED_WEIGHT
+    # RAG: completed 3 counts 4/5 * 3 = 2.4 > the claim's 4/2 = 2; evaluation: the claim's 2.
+    assert levels == {RAG: Fraction(12, 5), EVALS: Fraction(2)}
+    # 100 * (3 * 2.4/4 + 1 * 2/2) / 4 = 100 * 2.8 / 4 = 70
+    assert readiness(REQUIREMENTS, levels).score == 70
+
+
+def test_a_passed_check_counts_in_full_and_an_unverified_step_four_fifths():
+    # RAG: a project completed at 4 (4/5 * 4 = 3.2) and a check passed at 3 (3): 3.2 counts.
+    # Evaluation: a check passed at 2 counts 2 in full, beside a read completed at 2 (1.6).
+    levels = proficiency(completed={RAG: 4, EVALS: 2}, verified={RAG: 3, EVALS: 2})
+
+    assert levels == {RAG: Fraction(16, 5), EVALS: Fraction(2)}
+    # 100 * (3 * 3.2/4 + 1 * 2/2) / 4 = 100 * 3.4 / 4 = 85
+    assert readiness(REQUIREMENTS, levels).score == 85
+
+
+def test_a_fading_skill_counts_its_retained_fraction_down_to_half():
+    # RAG verified at 4, retained 15/20: 3; evaluation verified at 2, at the floor 10/20: 1.
+    levels = proficiency(verified={RAG: 4, EVALS: 2}, retained={RAG: 15, EVALS: 10})
+
+    assert levels == {RAG: Fraction(3), EVALS: Fraction(1)}
+    # 100 * (3 * 3/4 + 1 * 1/2) / 4 = 100 * 2.75 / 4 = 68.75
+    assert readiness(REQUIREMENTS, levels).score == Fraction(275, 4)
+    # A claim does not fade: a claim of 4 (2) beats RAG's retained 10/20 of 3 (1.5).
+    assert proficiency(verified={RAG: 3}, claimed={RAG: 4}, retained={RAG: 10}) == {
+        RAG: Fraction(2)
+    }
 
 
 def test_each_kind_of_step_proves_a_skill_up_to_its_ceiling():
@@ -52,9 +103,10 @@ def test_each_kind_of_step_proves_a_skill_up_to_its_ceiling():
     assert [proven_level(kind, 4) for kind in ("read", "course", "exercise")] == [2, 2, 3]
     assert [proven_level(kind, 4) for kind in ("project", "assessment")] == [4, 4]
     assert proven_level("read", 1) == 1
-    # Reading alone: 100 * (3 * 2/4 + 1 * 2/2) / 4 = 62.5, however high the reads teach.
+    # Reading alone, unverified: 100 * (3 * 1.6/4 + 1 * 1.6/2) / 4 = 50, however high the
+    # reads teach.
     levels = proficiency({RAG: proven_level("read", 5), EVALS: proven_level("read", 4)}, {})
-    assert readiness(REQUIREMENTS, levels).score == Fraction(125, 2)
+    assert readiness(REQUIREMENTS, levels).score == 50
 
 
 @given(st.sampled_from(sorted(KIND_CEILING)), st.integers(1, 5), st.integers(1, 5))
@@ -76,16 +128,18 @@ def test_no_requirements_is_reported_as_such():
 
 def test_next_best_steps_ranked_by_gain_per_hour():
     levels = {RAG: Fraction(2)}
-    quick_eval = CandidateStep(step_id=10, minutes=30, skill_levels={EVALS: 2})  # +25 in 0.5 h
-    long_rag = CandidateStep(step_id=11, minutes=240, skill_levels={RAG: 4})  # +37.5 in 4 h
+    # Completing a step proves its levels unverified (4/5): evaluation 1.6 of 2 is +20 in
+    # 0.5 h; RAG from 2 to 3.2 of 4 is 75 * 1.2 / 4 = +22.5 in 4 h.
+    quick_eval = CandidateStep(step_id=10, minutes=30, skill_levels={EVALS: 2})
+    long_rag = CandidateStep(step_id=11, minutes=240, skill_levels={RAG: 4})
     useless = CandidateStep(step_id=12, minutes=10, skill_levels={PROMPTS: 5})  # +0
 
     ranked = next_best_steps(REQUIREMENTS, levels, [long_rag, useless, quick_eval])
 
     assert [s.step_id for s in ranked] == [10, 11]
-    assert ranked[0].gain == 25
-    assert ranked[0].gain_per_hour == 50
-    assert ranked[1].gain == Fraction(75, 2)
+    assert ranked[0].gain == 20
+    assert ranked[0].gain_per_hour == 40
+    assert ranked[1].gain == Fraction(45, 2)
 
 
 # --- Properties -----------------------------------------------------------------------------
@@ -134,6 +188,41 @@ def test_more_evidence_never_lowers_any_score(
         assert after >= before
 
 
+retained_maps = st.dictionaries(skill_ids, st.integers(10, 20))
+
+
+@given(requirement_lists, level_maps, level_maps, level_maps, retained_maps, level_maps)
+def test_verified_evidence_never_lowers_a_score(
+    requirements, completed, claimed, verified, retained, more_verified
+):
+    before = readiness(requirements, proficiency(completed, claimed, verified, retained)).score
+    raised = {s: max(verified.get(s, 0), lvl) for s, lvl in (verified | more_verified).items()}
+
+    after = readiness(requirements, proficiency(completed, claimed, raised, retained)).score
+
+    assert before is None or after >= before
+
+
+@given(requirement_lists, level_maps, level_maps, level_maps, retained_maps, retained_maps)
+def test_decay_never_raises_a_score(requirements, completed, claimed, verified, retained, drop):
+    before = readiness(requirements, proficiency(completed, claimed, verified, retained)).score
+    faded = {s: min(retained.get(s, 20), lvl) for s, lvl in (retained | drop).items()}
+
+    after = readiness(requirements, proficiency(completed, claimed, verified, faded)).score
+
+    assert before is None or after <= before
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_the_retained_fraction_falls_with_recall_and_stays_within_half_and_whole(r1, r2):
+    low, high = sorted((r1, r2))
+
+    assert 10 <= retained_steps(low) <= retained_steps(high) <= 20
+    assert retained_steps(0.9) == 20
+    assert retained_steps(0.45) == 10
+    assert retained_steps(0.8) == 17  # floor(20 * 0.8 / 0.9) = floor(17.8)
+
+
 @given(requirement_lists, level_maps, level_maps)
 def test_same_inputs_give_the_same_output(requirements, completed, claimed):
     first = readiness(requirements, proficiency(completed, claimed))
@@ -142,13 +231,15 @@ def test_same_inputs_give_the_same_output(requirements, completed, claimed):
     assert first == second
 
 
-@given(requirement_lists, level_maps, level_maps)
+@given(requirement_lists, level_maps, level_maps, level_maps, retained_maps)
 def test_the_bulk_scorer_gives_exactly_the_floats_of_the_exact_arithmetic(
-    requirements, completed, claimed
+    requirements, completed, claimed, verified, retained
 ):
-    exact = readiness(requirements, proficiency(completed, claimed))
+    exact = readiness(requirements, proficiency(completed, claimed, verified, retained))
 
-    score, lines = Scorer(requirements).score(scaled_proficiency(completed, claimed))
+    score, lines = Scorer(requirements).score(
+        scaled_proficiency(completed, claimed, verified, retained)
+    )
 
     assert score == (None if exact.score is None else float(exact.score))
     by_skill = {line.skill_id: line for line in exact.breakdown}
@@ -188,7 +279,7 @@ def test_next_best_steps_gain_exactly_what_the_score_of_each_step_adds(
     for step in candidates:
         raised = dict(levels)
         for skill, level in step.skill_levels.items():
-            raised[skill] = max(raised.get(skill, Fraction(0)), Fraction(level))
+            raised[skill] = max(raised.get(skill, Fraction(0)), UNVERIFIED_WEIGHT * level)
         after = readiness(requirements, raised).score
         if now is not None and after is not None and after > now:
             gain = after - now

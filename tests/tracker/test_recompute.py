@@ -55,13 +55,14 @@ def test_completed_reads_prove_at_most_working_level(learner, target):
 
     readiness_recompute(user_id=learner.pk)
 
-    # RAG 2 of 4 (a read counts up to 2), evaluation 2 of 2 (the exercise proves 3, capped at
-    # the target): 100 * (3 * 2/4 + 1 * 2/2) / 4 = 62.5
+    # Unverified, completed steps count 4/5 of what they prove. RAG 1.6 of 4 (a read proves
+    # up to 2), evaluation 2.4 of 2 (the exercise proves 3, capped at the target):
+    # 100 * (3 * 1.6/4 + 1 * 2/2) / 4 = 55
     stored = score_of(learner, role, level)
-    assert stored.score == 62.5
+    assert stored.score == 55
     assert [(line["skill"], line["current"]) for line in stored.breakdown] == [
-        ("rag", 2.0),
-        ("evals", 3.0),
+        ("rag", 1.6),
+        ("evals", 2.4),
     ]
 
 
@@ -76,14 +77,14 @@ def test_recompute_matches_the_hand_computed_score(learner, target):
 
     readiness_recompute(user_id=learner.pk)
 
-    # 100 * (3 * 2/4 + 1 * 2/2) / 4 = 62.5
+    # RAG completed at 2, unverified: 1.6. 100 * (3 * 1.6/4 + 1 * 2/2) / 4 = 55
     stored = score_of(learner, role, level)
-    assert stored.score == 62.5
+    assert stored.score == 55
     assert [
         (line["skill"], line["current"], line["earned"], line["possible"])
         for line in stored.breakdown
     ] == [
-        ("rag", 2.0, 37.5, 75.0),
+        ("rag", 1.6, 30.0, 75.0),
         ("evals", 2.0, 25.0, 25.0),
     ]
     assert score_of(learner, role, empty_level).score is None  # no requirements
@@ -108,7 +109,7 @@ def test_started_steps_earn_nothing_and_skills_count_across_paths(learner, targe
 
     readiness_recompute(user_id=learner.pk)
 
-    assert score_of(learner, role, level).score == 56.25  # 100 * 3 * 3/4 / 4
+    assert score_of(learner, role, level).score == 45  # 100 * 3 * (4/5 * 3)/4 / 4
 
 
 def test_recompute_upserts_one_row_per_target(learner, target):
@@ -189,7 +190,7 @@ def test_batch_recompute_uses_the_same_queries_for_10_and_500_learners(target):
         readiness_recompute_many(user_ids=large)
 
     assert len(small_run) == len(large_run)
-    assert ReadinessScore.objects.filter(role=role, level=level, score=75.0).count() == 500
+    assert ReadinessScore.objects.filter(role=role, level=level, score=60.0).count() == 500
 
 
 def stored_rows() -> tuple[list[tuple], list[tuple]]:
@@ -223,6 +224,6 @@ def test_the_one_statement_writer_stores_what_the_orm_writer_stores(monkeypatch,
 
     assert stored_rows() == one_statement
     scores = {tuple(row[:3]): row[3] for row in one_statement[0]}
-    assert [scores[(user, role.pk, level.pk)] for user in ids] == [75.0, 75.0, 18.75, 0.0]
+    assert [scores[(user, role.pk, level.pk)] for user in ids] == [60.0, 60.0, 18.75, 0.0]
     assert [scores[(user, role.pk, empty_level.pk)] for user in ids] == [None] * 4
     assert len(one_statement[1]) == len(one_statement[0]) > 8

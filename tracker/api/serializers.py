@@ -220,9 +220,10 @@ class SkillClaimUpdateSerializer(SomeChangeMixin, SkillClaimSerializer):
 
 class EvidenceSerializer(serializers.Serializer[Any]):
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field, not .source
-        choices=["step", "self_claim"],
+        choices=["check", "step", "self_claim"],
         allow_null=True,
-        help_text="What gave the current level: a completed step, your own claim, or nothing.",
+        help_text="What gave the current level: a passed skill check, a completed step (counted "
+        "at 4/5 until verified), your own claim (at 1/2), or nothing.",
     )
     kind = serializers.CharField(required=False, help_text="The step's kind (source: step).")
     step_title = serializers.CharField(required=False)
@@ -234,6 +235,21 @@ class EvidenceSerializer(serializers.Serializer[Any]):
         required=False, help_text="The step teaches more than its kind can prove."
     )
     claimed = serializers.IntegerField(required=False, help_text="Your claim (self_claim).")
+    verified = serializers.BooleanField(help_text="The current level is proven by a skill check.")
+    checked_level = serializers.IntegerField(
+        allow_null=True, help_text="The highest level of a skill check you passed, if any."
+    )
+    retained = serializers.FloatField(
+        help_text="The share (0.5-1) of the level you showed that counts now: skills fade once "
+        "their review falls due (FSRS), to no less than half."
+    )
+    recall = serializers.FloatField(
+        allow_null=True,
+        help_text="The chance (0-1) you recall the skill today (FSRS retrievability); null when "
+        "nothing you did reviewed it yet.",
+    )
+    fading = serializers.BooleanField(help_text="Less than all of it counts: review to restore.")
+    restore_points = serializers.FloatField(help_text="Readiness points a review would restore.")
     note = serializers.CharField(help_text='E.g. "read: counts up to 2; a project … proves more".')
 
 

@@ -1,0 +1,149 @@
+"""The learner side of spaced review: completing a step reviews its skills, a skill fades
+once its review falls due, the hourly fade task marks only the learners whose retained levels
+dropped, and the rescore follows (hand-computed against assessments/retention.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from fsrs import Rating
+
+from assessments.models import MemoryState, SkillCheck
+from assessments.services import memories_review
+from tests.factories import (
+    LevelFactory,
+    RequirementFactory,
+    RoleFactory,
+    SkillFactory,
+    StepFactory,
+    StepSkillFactory,
+    UserFactory,
+    published_path,
+)
+from tracker.models import LearnerProfile, ReadinessScore
+from tracker.recompute import faded_learners_mark_stale, readiness_recompute, stale_sweep
+from tracker.reviews import memories_for, retained_steps_replayed
+from tracker.services import enrolment_create, progress_log
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rag_role():
+    role, level, rag = RoleFactory.create(), LevelFactory.create(), SkillFactory.create()
+    RequirementFactory.create(role=role, level=level, skill=rag, target_level=2, weight=1)
+    return role, level, rag
+
+
+def check_passed(user, skill, level, at):
+    return SkillCheck.objects.create(
+        user=user,
+        skill=skill,
+        level=level,
+        started_at=at,
+        expires_at=at + timedelta(minutes=20),
+        submitted_at=at,
+        correct_count=5,
+        passed=True,
+    )
+
+
+def stale(user) -> bool:
+    return LearnerProfile.objects.get(user=user).readiness_stale_at is not None
+
+
+def test_completing_a_step_reviews_each_skill_it_teaches_at_the_level_its_kind_proves(rag_role):
+    _, _, rag = rag_role
+    evals = SkillFactory.create()
+    path = published_path(steps=0)
+    read = StepFactory.create(path=path, position=1, kind="read")
+    StepSkillFactory.create(step=read, skill=rag, level=4)  # a read proves 2
+    StepSkillFactory.create(step=read, skill=evals, level=1)
+    user = UserFactory.create()
+    enrolment = enrolment_create(user=user, path=path)
+    at = timezone.now() - timedelta(hours=2)
+
+    progress_log(enrolment=enrolment, step=read, minutes=20, status="started", occurred_at=at)
+    assert not MemoryState.objects.filter(user=user).exists()  # started is not a review
+    progress_log(enrolment=enrolment, step=read, minutes=20, status="completed", occurred_at=at)
+
+    memories = {m.skill_id: m for m in MemoryState.objects.filter(user=user)}
+    assert {skill: (m.level, m.reviews, m.last_review) for skill, m in memories.items()} == {
+        rag.pk: (2, 1, at),
+        evals.pk: (1, 1, at),
+    }
+    # A first Good review holds full recall for 21 days; it drops below 90% on day 22.
+    assert memories[rag.pk].fades_at == at + timedelta(days=22)
+
+
+def test_a_skill_fades_after_its_review_is_due_and_the_fade_task_rescored_only_that_learner(
+    rag_role,
+):
+    role, level, rag = rag_role
+    now = timezone.now()
+    faded, fresh = UserFactory.create(), UserFactory.create()
+    for user, days_ago in ((faded, 200), (fresh, 3)):
+        memories_review(
+            user_id=user.pk,
+            skill_levels={rag.pk: 2},
+            rating=Rating.Good,
+            at=now - timedelta(days=days_ago),
+        )
+    for user, days_ago in ((faded, 200), (fresh, 3)):
+        check_passed(user, rag, 2, now - timedelta(days=days_ago))
+        readiness_recompute(user_id=user.pk)
+    # The recompute already scores decay as of now: 200 days after one Good review,
+    # R = (1 + 0.9817 * 200/21) ** -0.1542 = 0.698, retained floor(20 * 0.698 / 0.9) = 15/20.
+    assert ReadinessScore.objects.get(user=faded, role=role, level=level).score == 75.0
+    assert ReadinessScore.objects.get(user=fresh, role=role, level=level).score == 100.0
+
+    marked = faded_learners_mark_stale(at=now)
+
+    assert marked == 1  # only the learner whose retained level dropped
+    assert stale(faded)
+    assert not stale(fresh)
+    assert stale_sweep() == 1
+    assert faded_learners_mark_stale(at=now) == 0  # moved on to the next drop
+    memory = MemoryState.objects.get(user=faded)
+    assert memory.fades_at > now
+    (shown,) = memories_for(user=faded, at=now)
+    assert (shown.retained_steps, shown.due, round(shown.retrievability, 3)) == (15, True, 0.698)
+
+
+def test_the_fade_task_costs_the_same_queries_for_2_and_40_faded_learners(rag_role):
+    _, _, rag = rag_role
+    long_ago = timezone.now() - timedelta(days=60)
+
+    def faded_learners(n):
+        for _ in range(n):
+            user = UserFactory.create()
+            memories_review(
+                user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=long_ago
+            )
+
+    faded_learners(2)
+    with CaptureQueriesContext(connection) as small:
+        assert faded_learners_mark_stale(at=timezone.now()) == 2
+    faded_learners(40)
+    with CaptureQueriesContext(connection) as large:
+        assert faded_learners_mark_stale(at=timezone.now()) == 40
+
+    assert len(small) == len(large)
+
+
+def test_a_past_days_retained_level_is_replayed_from_the_reviews_up_to_then(rag_role):
+    _, _, rag = rag_role
+    user = UserFactory.create()
+    start = timezone.now() - timedelta(days=120)
+    memories_review(user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=start)
+    check_passed(user, rag, 2, start)
+
+    assert retained_steps_replayed(user_id=user.pk, until=start + timedelta(days=21)) == {
+        rag.pk: 20
+    }
+    # Day 100: R = (1 + 0.9817 * 100/21) ** -0.1542 = 0.774: floor(20 * 0.774 / 0.9) = 17.
+    assert retained_steps_replayed(user_id=user.pk, until=start + timedelta(days=100)) == {
+        rag.pk: 17
+    }

@@ -1,0 +1,91 @@
+"""Reads for the learner side of spaced review (assessments/memory.py keeps the FSRS memory
+states): how much of each skill a learner retains, and which reviews are due for them."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from fsrs import Card, Rating
+
+from assessments.memory import card_store, retained, retrievability, reviewed
+from assessments.models import MemoryState, SkillCheck
+from assessments.retention import RETAINED_STEPS
+from assessments.services import review_rating
+from careers.models import Skill
+from paths.models import StepSkill
+from tracker.models import LearnerProfile, ProgressEntry, User
+
+
+def retained_steps_by_user(user_ids: Iterable[int], at: datetime) -> dict[int, dict[int, int]]:
+    """user -> skill -> retained fraction in twentieths at `at`, for the skills with a memory."""
+    by_user: dict[int, dict[int, int]] = defaultdict(dict)
+    for memory in MemoryState.objects.filter(user_id__in=list(user_ids)).only(
+        "user_id", "skill_id", "stability", "last_review", "difficulty", "state", "step", "due"
+    ):
+        by_user[memory.user_id][memory.skill_id] = retained(memory, at)
+    return by_user
+
+
+@dataclass(frozen=True)
+class SkillMemory:
+    skill: Skill
+    level: int  # the highest level reviewed (what a review checks)
+    retrievability: float  # the chance of recalling it now, 0-1
+    retained_steps: int  # twentieths of the held level that count now
+    due: bool  # below the learner's desired retention
+
+    @property
+    def retained_fraction(self) -> float:
+        return self.retained_steps / RETAINED_STEPS
+
+    @property
+    def fading(self) -> bool:
+        return self.retained_steps < RETAINED_STEPS
+
+
+def memories_for(*, user: User, at: datetime) -> list[SkillMemory]:
+    """The learner's memory of each skill they hold, least retained first."""
+    wanted = LearnerProfile.objects.get(user=user).desired_retention
+    memories = []
+    for memory in MemoryState.objects.filter(user=user).select_related("skill"):
+        recall = retrievability(memory, at)
+        memories.append(
+            SkillMemory(
+                skill=memory.skill,
+                level=memory.level,
+                retrievability=recall,
+                retained_steps=retained(memory, at),
+                due=recall < wanted,
+            )
+        )
+    return sorted(memories, key=lambda m: (m.retrievability, m.skill.name))
+
+
+def reviews_due(*, user: User, at: datetime) -> list[SkillMemory]:
+    return [memory for memory in memories_for(user=user, at=at) if memory.due]
+
+
+def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
+    """skill -> retained fraction in twentieths at `until`, from the reviews up to then (steps
+    completed, checks and reviews submitted) replayed through FSRS in order: what the learner
+    retained on a past day, for the history of their scores."""
+    events: list[tuple[datetime, int, Rating]] = [
+        (at, skill_id, Rating.Good)
+        for at, skill_id in StepSkill.objects.filter(
+            step__progress_entries__user_id=user_id,
+            step__progress_entries__status=ProgressEntry.Status.COMPLETED,
+            step__progress_entries__occurred_at__lte=until,
+        ).values_list("step__progress_entries__occurred_at", "skill_id")
+    ]
+    for check in SkillCheck.objects.filter(user_id=user_id, submitted_at__lte=until):
+        rating = review_rating(check)
+        if rating is not None and check.submitted_at is not None:
+            events.append((check.submitted_at, check.skill_id, rating))
+    memories: dict[int, MemoryState] = {}
+    for at, skill_id, rating in sorted(events):
+        if (memory := memories.get(skill_id)) is None:
+            memory = memories[skill_id] = MemoryState(user_id=user_id, skill_id=skill_id)
+            card_store(memory, Card(due=at))
+        reviewed(memory, rating, at)
+    return {skill_id: retained(memory, until) for skill_id, memory in memories.items()}
