@@ -238,13 +238,14 @@ def review_rating(check: SkillCheck) -> Rating | None:
     return Rating.Hard if check.passed else Rating.Again
 
 
+@transaction.atomic(savepoint=False)  # no savepoint round trips inside a caller's transaction
 def memories_review(
     *, user_id: int, skill_levels: Mapping[int, int], rating: Rating, at: datetime
 ) -> list[MemoryState]:
     """Record a review of the learner's memory of each skill (FSRS, assessments/memory.py),
     at the level shown (a memory keeps the highest): Good for a step completed or a check
     passed; a review rates itself. The first review starts a memory. A review older than a
-    memory's last one (progress logged late) is not replayed into it. Call in a transaction."""
+    memory's last one (progress logged late) is not replayed into it."""
     found = {
         m.skill_id: m
         for m in MemoryState.objects.select_for_update().filter(

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from assessments.api import views as assessments
 from careers.api.views import BackgroundViewSet, RoleViewSet, SkillViewSet
 from paths.api.views import PathViewSet
 from tracker.api import views as tracker
@@ -16,6 +17,8 @@ router.register("enrolments", tracker.EnrolmentViewSet, basename="enrolment")
 router.register("progress", tracker.ProgressViewSet, basename="progress")
 router.register("skill-claims", tracker.SkillClaimViewSet, basename="skill-claim")
 router.register("readiness", tracker.ReadinessViewSet, basename="readiness")
+router.register("checks", assessments.CheckViewSet, basename="check")
+router.register("reviews", assessments.ReviewViewSet, basename="review")
 
 app_name = "api"
 urlpatterns = [
@@ -24,5 +27,6 @@ urlpatterns = [
     path("me/export/", tracker.ExportView.as_view(), name="me-export"),
     path("recommendation/", tracker.RecommendationView.as_view(), name="recommendation"),
     path("dashboard/", tracker.DashboardView.as_view(), name="dashboard"),
+    path("memory/", tracker.MemoryView.as_view(), name="memory"),
     *router.urls,
 ]

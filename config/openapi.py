@@ -53,6 +53,26 @@ LINKS: dict[tuple[str, str], dict[str, Link]] = {
         "UpdateSkillClaim": Link("skill_claims_partial_update", {"path.id": ID}),
         "WithdrawSkillClaim": Link("skill_claims_destroy", {"path.id": ID}),
     },
+    # Skill checks and reviews: start, read, submit.
+    ("checks_create", "201"): {
+        "GetCheck": Link("checks_retrieve", {"path.id": ID}),
+        "SubmitCheck": Link("checks_submit_create", {"path.id": ID}),
+    },
+    ("checks_create", "200"): {
+        "GetCheck": Link("checks_retrieve", {"path.id": ID}),
+        "SubmitCheck": Link("checks_submit_create", {"path.id": ID}),
+    },
+    ("reviews_create", "201"): {
+        "GetReview": Link("checks_retrieve", {"path.id": ID}),
+        "SubmitReview": Link("checks_submit_create", {"path.id": ID}),
+    },
+    ("reviews_create", "200"): {
+        "GetReview": Link("checks_retrieve", {"path.id": ID}),
+        "SubmitReview": Link("checks_submit_create", {"path.id": ID}),
+    },
+    ("checks_submit_create", "200"): {
+        "GetCheck": Link("checks_retrieve", {"path.id": ID}),
+    },
     # Readiness per role and level.
     ("roles_list", "200"): {
         "GetReadiness": Link("readiness_retrieve", {"path.role": f"{FIRST}/slug"}),
@@ -158,6 +178,10 @@ RAISED: dict[str, set[str]] = {
     "enrolments_create": {"422"},
     "enrolments_partial_update": {"422"},
     "me_partial_update": {"422"},
+    # no bank at the level / nothing to review (the attempt limits are the 429 always listed)
+    "checks_create": {"422"},
+    "reviews_create": {"422"},
+    "checks_submit_create": {"409", "422"},  # expired; an item or a choice not of the check
 }
 # Query parameters whose bad values are not a 400: pagination falls back or answers 404,
 # `roles` is compare's 422, `level` names a target (404).

@@ -4,8 +4,12 @@ owner and a curator: nothing leaks, and nothing of the owner's changes."""
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from fsrs import Rating
 from rest_framework.test import APIClient
 
+from assessments.models import Choice, Question, SkillCheck
+from assessments.services import memories_review, skill_check_start
 from tests.factories import (
     CuratorFactory,
     LevelFactory,
@@ -37,6 +41,15 @@ def world(client_for) -> dict[str, Any]:
     progress_log(enrolment=enrolment, step=path.steps.get(position=1), minutes=30)
     claim = skill_claim_set(user=owner, skill=evaluation, level=3)
     readiness_recompute(user_id=owner.pk)
+    for n in range(5):  # a skill-check bank: evaluation, level 2
+        question = Question.objects.create(
+            skill=evaluation, level=2, text=f"Q{n}", explanation=f"E{n}"
+        )
+        Choice.objects.create(question=question, position=1, text="a", is_correct=True)
+    check = skill_check_start(user=owner, skill=evaluation, level=2)
+    memories_review(  # the owner holds evaluation: a review can be started
+        user_id=owner.pk, skill_levels={evaluation.pk: 2}, rating=Rating.Good, at=timezone.now()
+    )
     clients = {
         "anonymous": APIClient(),
         "other": client_for(other),
@@ -51,6 +64,7 @@ def world(client_for) -> dict[str, Any]:
             "claim": claim.pk,
             "step": path.steps.get(position=2).pk,
             "path": path.slug,
+            "check": check.pk,
         },
     }
 
@@ -63,6 +77,7 @@ def owner_state(owner) -> tuple[Any, ...]:
         LearnerProfile.objects.filter(user=owner)
         .values_list("timezone", "weekly_goal_minutes")
         .get(),
+        list(SkillCheck.objects.filter(user=owner).values_list("pk", "submitted_at", "passed")),
     )
 
 
@@ -81,6 +96,7 @@ MATRIX = [
     ("get", "/api/v1/me/export/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/recommendation/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/dashboard/", None, (401, 200, 200, 200)),
+    ("get", "/api/v1/memory/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/enrolments/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/enrolments/{enrolment}/", None, (401, 404, 200, 404)),
     ("patch", "/api/v1/enrolments/{enrolment}/", {"status": "paused"}, (401, 404, 200, 404)),
@@ -106,6 +122,13 @@ MATRIX = [
     # Each learner's own score: one without progress gets 0 (test_lists_hold_only_...).
     ("get", "/api/v1/readiness/llm-engineer/?level=junior", None, (401, 200, 200, 200)),
     ("get", "/api/v1/readiness/llm-engineer/history/?level=junior", None, (401, 200, 200, 200)),
+    ("get", "/api/v1/checks/", None, (401, 200, 200, 200)),
+    ("get", "/api/v1/checks/{check}/", None, (401, 404, 200, 404)),
+    # The owner's check of evaluation at level 2 is open: starting it again reopens it (200).
+    ("post", "/api/v1/checks/", {"skill": "evaluation", "level": 2}, (401, 201, 200, 201)),
+    ("post", "/api/v1/checks/{check}/submit/", {"answers": []}, (401, 404, 200, 404)),
+    # Only the owner holds evaluation (a memory of it); the others have nothing to review.
+    ("post", "/api/v1/reviews/", {"skill": "evaluation"}, (401, 422, 201, 422)),
     ("post", "/api/v1/me/delete/", {"password": "wrong password"}, (401, 400, 400, 400)),
     ("delete", "/api/v1/me/", {"password": "wrong password"}, (401, 405, 405, 405)),
 ]
@@ -160,7 +183,12 @@ def test_batch_from_another_learner_refuses_each_entry(world):
 def test_lists_hold_only_the_learners_own_rows(world):
     other = world["clients"]["other"]
 
-    for url in ("/api/v1/enrolments/", "/api/v1/progress/", "/api/v1/skill-claims/"):
+    for url in (
+        "/api/v1/enrolments/",
+        "/api/v1/progress/",
+        "/api/v1/skill-claims/",
+        "/api/v1/checks/",
+    ):
         assert other.get(url).json()["results"] == []
     # Filtering by the owner's enrolment is refused as a missing id would be (no oracle).
     filtered = other.get("/api/v1/progress/", {"enrolment": world["ids"]["enrolment"]})

@@ -147,3 +147,24 @@ def test_a_past_days_retained_level_is_replayed_from_the_reviews_up_to_then(rag_
     assert retained_steps_replayed(user_id=user.pk, until=start + timedelta(days=100)) == {
         rag.pk: 17
     }
+
+
+def test_the_memory_api_lists_only_the_learners_own_skills_least_retained_first(
+    rag_role, client_for
+):
+    _, _, rag = rag_role
+    evals = SkillFactory.create(slug="evals")
+    user, other = UserFactory.create(), UserFactory.create()
+    now = timezone.now()
+    memories_review(user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=now)
+    old = now - timedelta(days=200)
+    memories_review(user_id=user.pk, skill_levels={evals.pk: 3}, rating=Rating.Good, at=old)
+    memories_review(user_id=other.pk, skill_levels={rag.pk: 5}, rating=Rating.Good, at=old)
+
+    body = client_for(user).get("/api/v1/memory/").json()
+
+    assert [(m["skill"], m["level"], m["retained"], m["fading"], m["due"]) for m in body] == [
+        ("evals", 3, 0.75, True, True),
+        (rag.slug, 2, 1.0, False, False),
+    ]
+    assert body[0]["recall"] == pytest.approx(0.698, abs=0.001)

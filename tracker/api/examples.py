@@ -212,3 +212,17 @@ EXPORT = response(
 DELETE_ACCOUNT = OpenApiExample(
     "Confirm with the password", value={"password": "my current password"}, request_only=True
 )
+MEMORY = response(
+    "Skills in memory",
+    [
+        {
+            "skill": "evaluation",
+            "name": "Evaluation methods",
+            "level": 2,
+            "recall": 0.698,
+            "retained": 0.75,
+            "fading": True,
+            "due": True,
+        }
+    ],
+)

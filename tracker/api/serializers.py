@@ -325,6 +325,27 @@ class ReadinessDetailSerializer(ReadinessScoreSerializer):
         fields = (*ReadinessScoreSerializer.Meta.fields, "breakdown", "next_steps", "model_note")
 
 
+class SkillMemorySerializer(serializers.Serializer[Any]):
+    skill = serializers.SlugField(source="skill.slug")
+    name = serializers.CharField(source="skill.name")
+    level = serializers.IntegerField(
+        help_text="The highest level you showed: what a review checks."
+    )
+    recall = serializers.FloatField(
+        source="retrievability",
+        help_text="The chance (0-1) you recall the skill today (FSRS retrievability).",
+    )
+    retained = serializers.FloatField(
+        source="retained_fraction",
+        help_text="The share (0.5-1) of the level you showed that counts in readiness today.",
+    )
+    fading = serializers.BooleanField(help_text="Less than all of it counts: review to restore.")
+    due = serializers.BooleanField(
+        help_text="Recall is below your desired retention: a review is due "
+        "(POST /api/v1/reviews/ with this skill)."
+    )
+
+
 class SnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):
     class Meta:
         model = ReadinessSnapshot

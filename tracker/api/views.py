@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,7 +26,7 @@ from rest_framework.views import APIView
 
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
-from tracker import export, readiness, selectors, services, targets
+from tracker import export, readiness, reviews, selectors, services, targets
 from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.api.filters import ProgressFilter
@@ -167,6 +168,20 @@ class RecommendationView(APIView):
         return Response(
             s.RecommendationSerializer(selectors.recommendation_get(user=_user(request))).data
         )
+
+
+class MemoryView(APIView):
+    @extend_schema(
+        summary="Your skills in memory",
+        description="Every skill you showed (a step completed, a check passed, a review), least "
+        "retained first: the chance you recall it today, the share of it readiness counts, and "
+        "whether a review is due. Spaced review with FSRS; Pathwise's own model.",
+        responses={200: s.SkillMemorySerializer(many=True)},
+        examples=[ex.MEMORY],
+    )
+    def get(self, request: Request) -> Response:
+        memories = reviews.memories_for(user=_user(request), at=timezone.now())
+        return Response(s.SkillMemorySerializer(memories, many=True).data)
 
 
 class DashboardView(APIView):
