@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.banks import banks_load
 from assessments.models import SkillCheck
 from assessments.services import skill_check_start, skill_check_submit
 from careers.models import Background, Role, SeniorityLevel, Skill
@@ -71,6 +72,7 @@ def demo_history_seed(*, user: User) -> bool:
     """Give the learner their demo history unless they already have enrolments; True if seeded."""
     if user.enrolments.exists():
         return False
+    banks_load()  # the learner passes skill checks (idempotent: loads only what changed)
     learner_profile_update(
         user=user,
         background=Background.objects.get(slug="software-engineering"),

@@ -82,6 +82,28 @@ class EnrolmentChangeForm(forms.Form):
         return " ".join(done)
 
 
+# The settings form's review fields; saved through learner_profile_update like the rest.
+REVIEW_FIELDS = ("remind_reviews_due", "desired_retention")
+RETENTION_CHOICES = (
+    (0.8, _("80%")),
+    (0.85, _("85%")),
+    (0.9, _("90% (recommended)")),
+    (0.95, _("95%")),
+)
+
+
+class RetentionField(forms.TypedChoiceField):
+    """One of RETENTION_CHOICES, however the number is written ("0.90" is 0.9)."""
+
+    def valid_value(self, value: Any) -> bool:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return False
+        offered = cast(list[tuple[float, str]], self.choices)
+        return any(number == float(choice) for choice, _label in offered)
+
+
 class ProfileForm(forms.ModelForm):
     """The settings page: every profile field, in sections, with time pickers for hours, a
     searchable time-zone list, and named empty choices (never "---------")."""
@@ -96,6 +118,17 @@ class ProfileForm(forms.ModelForm):
         help_text=_("No reminder arrives between these times. Leave both empty for none."),
     )
     timezone = TimeZoneField()
+    desired_retention = RetentionField(
+        choices=RETENTION_CHOICES,
+        coerce=float,
+        required=False,  # left out of a POST: unchanged
+        empty_value=None,
+        label=_("Desired retention"),
+        help_text=_(
+            "How likely you want to be to still recall a skill when it comes up for review. "
+            "Higher means more frequent reviews."
+        ),
+    )
 
     SECTIONS = (
         (
@@ -114,6 +147,8 @@ class ProfileForm(forms.ModelForm):
                 "inactivity_days",
                 "remind_behind_pace",
                 "remind_weekly_digest",
+                "remind_reviews_due",
+                "desired_retention",
             ),
         ),
         (_("Quiet hours"), "", ("quiet_hours_start", "quiet_hours_end")),
@@ -121,7 +156,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = LearnerProfile
-        fields = PROFILE_FIELDS
+        fields = (*PROFILE_FIELDS, *(f for f in REVIEW_FIELDS if f not in PROFILE_FIELDS))
         labels = {
             "background": _("Your background"),
             "target_role": _("Target role"),
@@ -131,6 +166,7 @@ class ProfileForm(forms.ModelForm):
             "inactivity_days": _("Days without progress before that reminder"),
             "remind_behind_pace": _("Remind me when I fall behind my weekly goal"),
             "remind_weekly_digest": _("Send me a weekly digest"),
+            "remind_reviews_due": _("Remind me when skills are due a review"),
         }
         help_texts = {
             "weekly_goal_minutes": _("180 minutes is 3 hours a week."),
@@ -152,6 +188,17 @@ class ProfileForm(forms.ModelForm):
             cast(forms.ModelChoiceField, self.fields[name]).empty_label = str(label)
         levels = cast(forms.ModelChoiceField, self.fields["target_level"])
         levels.queryset = SeniorityLevel.objects.order_by("rank")
+        retention = cast(RetentionField, self.fields["desired_retention"])
+        current = self.instance.desired_retention
+        if current is not None and not any(current == c for c, _label in RETENTION_CHOICES):
+            # Set another way (the API, the admin): offered as it is, so saving keeps it.
+            retention.choices = sorted(
+                [*RETENTION_CHOICES, (current, f"{round(current * 100)}%")], key=lambda c: c[0]
+            )
+
+    def clean_desired_retention(self) -> float:
+        value = self.cleaned_data["desired_retention"]
+        return float(self.instance.desired_retention if value is None else value)
 
     def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         return [

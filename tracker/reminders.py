@@ -2,13 +2,23 @@
 go out once, and the emails.
 
 Kinds: inactivity (no progress for the learner's chosen number of days while an enrolment is
-active), behind pace (an enrolment projected to finish after its target date; at most weekly)
-and the weekly digest (Mondays: minutes, readiness change, streak). Each can be turned off.
+active), behind pace (an enrolment projected to finish after its target date; at most weekly),
+the weekly digest (Mondays: minutes, readiness change, streak) and reviews due (at least one
+skill whose chance of recall, FSRS retrievability, is below the learner's desired retention; at
+most once per local day; the email names the due skills, least likely recalled first, with that
+chance as a percentage). Each can be turned off.
 
-Backing off: a reminder is "ignored" when the learner has logged nothing since it was sent.
+Backing off: a reminder is "ignored" when the learner has logged nothing since it was sent; a
+reviews-due reminder when the learner has reviewed no skill since it was sent (a step
+completed, a check passed or a review taken is a review: the latest `MemoryState.last_review`).
 After the first ignored reminder of a kind the next waits BACKOFF_DAYS[0] days (or the kind's own
 period if longer), then BACKOFF_DAYS[1], then BACKOFF_DAYS[2]; after MAX_IGNORED ignored reminders
-that kind stops until the learner is active again.
+that kind stops until the learner is active again (for reviews due: until they review a skill).
+
+Reviews due are found for the learners at their preferred hour only, in one query: their memory
+states whose FSRS `due` has passed (scheduled at the default retention, 0.9: a memory below a
+retention of 0.9 or lower is always past it), or all of theirs if they chose a retention above
+0.9; the exact test, retrievability below the learner's retention, is made in Python.
 
 Sending: `reminders_plan` claims one ReminderDelivery row per learner, kind and period (unique;
 a second planner in the same hour claims nothing), and `reminders_send` moves rows from claimed
@@ -33,6 +43,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.memory import DEFAULT_RETENTION, retrievability
+from assessments.models import MemoryState
 from tracker import activity, pace, streaks
 from tracker.models import (
     Enrolment,
@@ -45,12 +57,19 @@ from tracker.models import (
 Kind = ReminderDelivery.Kind
 BACKOFF_DAYS = (3, 7, 14)
 MAX_IGNORED = len(BACKOFF_DAYS) + 1
-KIND_PERIOD_DAYS = {Kind.INACTIVITY: 1, Kind.BEHIND_PACE: 7, Kind.WEEKLY_DIGEST: 7}
+KIND_PERIOD_DAYS = {
+    Kind.INACTIVITY: 1,
+    Kind.BEHIND_PACE: 7,
+    Kind.WEEKLY_DIGEST: 7,
+    Kind.REVIEWS_DUE: 1,
+}
 KIND_ENABLED_FIELD = {
     Kind.INACTIVITY: "remind_inactivity",
     Kind.BEHIND_PACE: "remind_behind_pace",
     Kind.WEEKLY_DIGEST: "remind_weekly_digest",
+    Kind.REVIEWS_DUE: "remind_reviews_due",
 }
+REVIEWS_LISTED = 10  # due skills named in the email; the rest are counted
 DIGEST_WEEKDAY = 0  # Monday
 SEND_BATCH_SIZE = 100
 MAX_SEND_ATTEMPTS = 3
@@ -89,7 +108,8 @@ def due_now_q(now: datetime, zones: Iterable[str]) -> Q:
 
 
 def period_key(kind: str, local_day: date) -> str:
-    if kind == Kind.INACTIVITY:
+    """The learner's local day for the daily kinds, else the ISO week."""
+    if KIND_PERIOD_DAYS[Kind(kind)] == 1:
         return local_day.isoformat()
     year, week, _ = local_day.isocalendar()
     return f"{year}-W{week:02d}"
@@ -130,7 +150,10 @@ def _candidates(now: datetime, limit_to: Sequence[int] | None) -> list[Candidate
     due = (
         profiles.filter(due_now_q(now, list(zones)))
         .filter(
-            Q(remind_inactivity=True) | Q(remind_behind_pace=True) | Q(remind_weekly_digest=True)
+            Q(remind_inactivity=True)
+            | Q(remind_behind_pace=True)
+            | Q(remind_weekly_digest=True)
+            | Q(remind_reviews_due=True)
         )
         .select_related("user", "target_role", "target_level")
         .annotate(
@@ -261,10 +284,64 @@ def _rounded(score: float | None) -> float | None:
     return None if score is None else round(score, 1)
 
 
+def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dict[str, Any]]:
+    """Per learner with a review due: the due skills (name, chance of recall now in whole per
+    cent, rounded down so it always shows below the retention), least likely recalled first,
+    and when they last reviewed any skill. Two queries, however many learners."""
+    wanted = {p.user_id: p.desired_retention for p in profiles}
+    if not wanted:
+        return {}
+    # A memory below a retention of DEFAULT_RETENTION or lower is past its FSRS `due`.
+    above_default = [u for u, retention in wanted.items() if retention > DEFAULT_RETENTION]
+    memories = (
+        MemoryState.objects.filter(user_id__in=list(wanted))
+        .filter(Q(due__lte=now) | Q(user_id__in=above_default))
+        .select_related("skill")
+        .only(
+            "user_id",
+            "skill__name",
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+        )
+    )
+    due: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for memory in memories:
+        recall = retrievability(memory, now)
+        if recall < wanted[memory.user_id]:
+            due[memory.user_id].append((recall, memory.skill.name))
+    if not due:
+        return {}
+    last_reviews = dict(
+        MemoryState.objects.filter(user_id__in=list(due))
+        .values("user_id")
+        .annotate(latest=Max("last_review"))
+        .values_list("user_id", "latest")
+        .order_by()
+    )
+    result = {}
+    for user_id, skills in due.items():
+        skills.sort()
+        result[user_id] = {
+            "reviews": [
+                {"skill": name, "recall": int(recall * 100)}
+                for recall, name in skills[:REVIEWS_LISTED]
+            ],
+            "more": max(0, len(skills) - REVIEWS_LISTED),
+            "retention": round(wanted[user_id] * 100),
+            "last_review": last_reviews.get(user_id),
+        }
+    return result
+
+
 def _due_kinds(
     candidate: Candidate,
     history: dict[tuple[int, str], list[datetime]],
     behind: dict[int, list[dict[str, Any]]],
+    reviews: dict[int, dict[str, Any]],
     now: datetime,
 ) -> list[str]:
     profile, kinds = candidate.profile, list[Kind]()
@@ -277,10 +354,16 @@ def _due_kinds(
         kinds.append(Kind.BEHIND_PACE)
     if profile.remind_weekly_digest and candidate.local_day.weekday() == DIGEST_WEEKDAY:
         kinds.append(Kind.WEEKLY_DIGEST)
+    if profile.remind_reviews_due and user_id in reviews:
+        kinds.append(Kind.REVIEWS_DUE)
     allowed: list[str] = []
     for kind in kinds:
         sent = history.get((user_id, kind), [])
-        ignored = _ignored(sent, candidate.last_activity)
+        # Answering a reviews-due reminder is reviewing; any other, logging progress.
+        since = (
+            reviews[user_id]["last_review"] if kind == Kind.REVIEWS_DUE else candidate.last_activity
+        )
+        ignored = _ignored(sent, since)
         if backoff_allows(kind, ignored, sent[0] if sent else None, now):
             allowed.append(kind)
     return allowed
@@ -310,7 +393,8 @@ def _claim_due(now: datetime, user_ids: Sequence[int] | None) -> list[int]:
     ids = [c.profile.user_id for c in candidates]
     history = _history(ids)
     behind = _enrolment_paces(ids, now)
-    due = {c.profile.user_id: _due_kinds(c, history, behind, now) for c in candidates}
+    reviews = _reviews_due([c.profile for c in candidates if c.profile.remind_reviews_due], now)
+    due = {c.profile.user_id: _due_kinds(c, history, behind, reviews, now) for c in candidates}
     digest_for = [c for c in candidates if Kind.WEEKLY_DIGEST in due[c.profile.user_id]]
     digests = _digests(digest_for, now) if digest_for else {}
     token = uuid.uuid4()
@@ -323,6 +407,8 @@ def _claim_due(now: datetime, user_ids: Sequence[int] | None) -> list[int]:
                 context = {"inactive_days": (now - quiet_since).days if quiet_since else None}
             elif kind == Kind.BEHIND_PACE:
                 context = {"enrolments": behind[c.profile.user_id]}
+            elif kind == Kind.REVIEWS_DUE:
+                context = _reviews_context(reviews[c.profile.user_id])
             else:
                 context = digests[c.profile.user_id]
             rows.append(
@@ -341,6 +427,11 @@ def _claim_due(now: datetime, user_ids: Sequence[int] | None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _reviews_context(due: dict[str, Any]) -> dict[str, Any]:
+    """What a reviews-due email shows (stored as JSON with the claim)."""
+    return {key: due[key] for key in ("reviews", "more", "retention")}
 
 
 # --- The emails -------------------------------------------------------------------------------
@@ -363,6 +454,7 @@ SUBJECTS = {
     Kind.INACTIVITY: "Your learning path misses you",
     Kind.BEHIND_PACE: "You're behind pace for your target date",
     Kind.WEEKLY_DIGEST: "Your week on Pathwise",
+    Kind.REVIEWS_DUE: "Some of your skills are due a review",
 }
 
 
@@ -376,6 +468,7 @@ def reminder_email(delivery: ReminderDelivery) -> EmailMultiAlternatives:
         "kind": delivery.kind,
         "kind_label": Kind(delivery.kind).label.lower(),
         "dashboard_url": settings.PATHWISE_BASE_URL + "/",
+        "reviews_url": settings.PATHWISE_BASE_URL + reverse("readiness") + "#reviews",
         "unsubscribe_url": unsubscribe_url,
     }
     template = f"tracker/email/{delivery.kind}"
@@ -449,6 +542,13 @@ def send_test_reminder(*, profile: LearnerProfile, kind: str) -> ReminderDeliver
         context = {"inactive_days": profile.inactivity_days}
     elif kind == Kind.BEHIND_PACE:
         context = {"enrolments": _enrolment_paces([profile.user_id], now).get(profile.user_id, [])}
+    elif kind == Kind.REVIEWS_DUE:
+        due = _reviews_due([profile], now).get(profile.user_id)
+        context = (
+            _reviews_context(due)
+            if due
+            else {"reviews": [], "more": 0, "retention": round(profile.desired_retention * 100)}
+        )
     else:
         candidate = Candidate(profile, now.astimezone(ZoneInfo(profile.timezone)), None, None, True)
         context = _digests([candidate], now)[profile.user_id]

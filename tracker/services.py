@@ -123,6 +123,8 @@ PROFILE_FIELDS = (
     "remind_inactivity",
     "remind_behind_pace",
     "remind_weekly_digest",
+    "remind_reviews_due",
+    "desired_retention",
     "inactivity_days",
     "preferred_hour",
     "quiet_hours_start",

@@ -82,7 +82,7 @@ def owner_state(owner) -> tuple[Any, ...]:
 
 
 # (method, url, body, expected status per persona: anonymous, other, owner, curator)
-MATRIX = [
+MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] = [
     ("get", "/api/v1/roles/", None, (200, 200, 200, 200)),
     ("get", "/api/v1/roles/llm-engineer/", None, (200, 200, 200, 200)),
     ("get", "/api/v1/roles/compare/?roles=ml-engineer,llm-engineer", None, (200, 200, 200, 200)),

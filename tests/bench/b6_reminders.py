@@ -41,9 +41,9 @@ def _build(count: int) -> None:
         cursor.execute(
             """
             INSERT INTO tracker_learnerprofile (user_id, timezone, weekly_goal_minutes,
-                remind_inactivity, remind_behind_pace, remind_weekly_digest, inactivity_days,
-                preferred_hour, changed_at)
-            SELECT id, 'UTC', 180, true, false, false, 3, 0, now()
+                remind_inactivity, remind_behind_pace, remind_weekly_digest, remind_reviews_due,
+                desired_retention, inactivity_days, preferred_hour, changed_at)
+            SELECT id, 'UTC', 180, true, false, false, false, 0.9, 3, 0, now()
             FROM tracker_user WHERE email LIKE 'b6-%%@bench.local'
             """
         )
@@ -110,7 +110,10 @@ def run(bench: Bench) -> Result:
     built = time.monotonic() - started_build
     # Only these learners may be due: earlier benchmarks' learners get no reminder.
     LearnerProfile.objects.exclude(user__email__startswith="b6-").update(
-        remind_inactivity=False, remind_behind_pace=False, remind_weekly_digest=False
+        remind_inactivity=False,
+        remind_behind_pace=False,
+        remind_weekly_digest=False,
+        remind_reviews_due=False,
     )
     worker = _worker(bench)
     _make_due_now()

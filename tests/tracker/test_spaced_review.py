@@ -107,6 +107,7 @@ def test_a_skill_fades_after_its_review_is_due_and_the_fade_task_rescored_only_t
     assert stale_sweep() == 1
     assert faded_learners_mark_stale(at=now) == 0  # moved on to the next drop
     memory = MemoryState.objects.get(user=faded)
+    assert memory.fades_at is not None
     assert memory.fades_at > now
     (shown,) = memories_for(user=faded, at=now)
     assert (shown.retained_steps, shown.due, round(shown.retrievability, 3)) == (15, True, 0.698)

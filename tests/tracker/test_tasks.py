@@ -71,7 +71,9 @@ def test_sweep_recomputes_stale_learners_in_batches(requirement):
     assert stale_ids() == set()
     assert set(
         ReadinessScore.objects.filter(
-            role=requirement.role, level=requirement.level, score=80.0  # completed, unverified
+            role=requirement.role,
+            level=requirement.level,
+            score=80.0,  # completed, unverified
         ).values_list("user_id", flat=True)
     ) == {u.pk for u in users}
 

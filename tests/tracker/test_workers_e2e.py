@@ -65,7 +65,8 @@ def celery(broker: RedisServer, tmp_path: Path):
 @pytest.fixture
 def two_skill_target():
     """A role and level needing skill a to 4 and skill b to 2 (equal weights); a published path
-    whose step 1 teaches a:2 and step 2 teaches b:2. Completing both gives 25 + 50 = 75."""
+    whose step 1 teaches a:2 and step 2 teaches b:2. Completing both, unverified (4/5), gives
+    100 * (1.6/4 + 1.6/2) / 2 = 20 + 40 = 60."""
     role, level = RoleFactory.create(), LevelFactory.create()
     a, b = SkillFactory.create(), SkillFactory.create()
     RoleRequirement.objects.create(role=role, level=level, skill=a, target_level=4, weight=1)
@@ -201,7 +202,7 @@ def test_progress_survives_a_broker_outage_and_scores_converge(
     )
     back = time.monotonic()
     wait_for(
-        lambda: set(scores(role, level).values()) == {75.0}, 2 * SWEEP_PERIOD + 2, "convergence"
+        lambda: set(scores(role, level).values()) == {60.0}, 2 * SWEEP_PERIOD + 2, "convergence"
     )
 
     assert time.monotonic() - back <= 2 * SWEEP_PERIOD + 2
@@ -256,7 +257,7 @@ def test_worker_killed_mid_batch_leaves_every_score_correct_and_none_duplicated(
 
     stored = scores(role, level)
     assert len(stored) == count
-    assert set(stored.values()) == {75.0}
+    assert set(stored.values()) == {60.0}
     per_learner = Counter(ReadinessScore.objects.values_list("user_id", flat=True))
     assert set(per_learner.values()) == {
         ReadinessScore.objects.values("role", "level").distinct().count()

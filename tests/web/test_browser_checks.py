@@ -1,7 +1,7 @@
-"""In Chromium: a learner whose prompt-engineering skill has faded sees it on the readiness page, takes the
-review from there and answers it, then verifies evaluation with a skill check from its
-breakdown line; the score and the breakdown change after the worker's recompute. Every page
-passes check_page (axe-core, console, no horizontal scroll)."""
+"""In Chromium: a learner whose prompt-engineering skill has faded sees it on the readiness
+page, takes the review from there and answers it, then verifies evaluation with a skill check
+from its breakdown line; the score and the breakdown change after the worker's recompute.
+Every page passes check_page (axe-core, console, no horizontal scroll)."""
 
 from datetime import timedelta
 from typing import Any
@@ -54,6 +54,7 @@ def test_a_fading_skill_is_reviewed_and_a_skill_verified_in_the_browser(open_pag
     )
     readiness_recompute(user_id=user.pk)
     before = ReadinessScore.objects.get(user=user, role=role, level=junior).score
+    assert before is not None
     page = open_page(1280)
     sign_in(page, user)
 
@@ -76,12 +77,18 @@ def test_a_fading_skill_is_reviewed_and_a_skill_verified_in_the_browser(open_pag
     review.refresh_from_db()
     assert (review.passed, review.correct_count) == (True, 3)
 
-    # Prompt engineering counts in full again: the recompute (the worker's, here in the test) restores it.
+    # It counts in full again: the recompute (the worker's, here in the test) restores it.
     readiness_recompute(user_id=user.pk)
     restored = ReadinessScore.objects.get(user=user, role=role, level=junior).score
+    assert restored is not None
     assert restored > before
     page.goto(f"{page.base}/readiness/")
-    assert "fading" not in page.locator("[data-testid=breakdown] tr[data-skill='prompt-engineering']").inner_text()
+    assert (
+        "fading"
+        not in page.locator(
+            "[data-testid=breakdown] tr[data-skill='prompt-engineering']"
+        ).inner_text()
+    )
 
     # Verify evaluation with the check its line offers, and pass it.
     page.locator("[data-testid='verify-evaluation']").click()
@@ -92,5 +99,10 @@ def test_a_fading_skill_is_reviewed_and_a_skill_verified_in_the_browser(open_pag
     page.get_by_role("heading", name="Passed").wait_for()
     readiness_recompute(user_id=user.pk)
     page.goto(f"{page.base}/readiness/")
-    assert "verified" in page.locator("[data-testid=breakdown] tr[data-skill='evaluation']").inner_text()
-    assert ReadinessScore.objects.get(user=user, role=role, level=junior).score > restored
+    assert (
+        "verified"
+        in page.locator("[data-testid=breakdown] tr[data-skill='evaluation']").inner_text()
+    )
+    verified = ReadinessScore.objects.get(user=user, role=role, level=junior).score
+    assert verified is not None
+    assert verified > restored

@@ -3,7 +3,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.banks import banks_load
 from tracker.demo import demo_history_seed
 from tracker.services import user_ensure
 
@@ -20,11 +19,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo accounts have published passwords: DEBUG only.")
-        banks_load()  # the demo learner has passed skill checks (idempotent)
         for (email, password), curator in ((DEMO_LEARNER, False), (DEMO_CURATOR, True)):
             user, created = user_ensure(email=email, password=password, curator=curator)
             kind = "curator" if curator else "learner"
             verb = "created" if created else "reset"
             self.stdout.write(f"Demo {kind} {verb}: {email} / {password}")
             if not curator and demo_history_seed(user=user):
-                self.stdout.write("  with four weeks of progress on two paths, a skill claim and two skill checks")
+                self.stdout.write(
+                    "  with four weeks of progress on two paths, a skill claim and two skill checks"
+                )
