@@ -12,8 +12,8 @@ The rules, Pathwise's own and documented in the README:
   ones; a pass needs PASS_MARK of them right (a select-all question is right only with all and
   only its correct choices);
 - a check must be submitted within TIME_LIMIT of its start, or it counts as a failed attempt;
-- after a failed check the same skill can be checked again after COOLDOWN; at most DAILY_LIMIT
-  attempts (checks and reviews) per skill in any 24 hours;
+- after a failed check the same skill can be checked again after COOLDOWN (a review can be
+  taken meanwhile); at most DAILY_LIMIT attempts (checks and reviews) per skill in any 24 hours;
 - starting while a check (or review) of the same skill is open returns it.
 """
 
@@ -63,7 +63,11 @@ def _open_check(
     )
 
 
-def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime) -> None:
+def _check_attempts_allowed(
+    user: AbstractBaseUser, skill: Skill, purpose: str, now: datetime
+) -> None:
+    """The daily limit counts checks and reviews; the cooldown after a failed check holds back
+    only another check (a review proves no level)."""
     recent = list(
         SkillCheck.objects.filter(
             user_id=user.pk, skill=skill, started_at__gt=now - timedelta(days=1)
@@ -79,6 +83,8 @@ def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime)
             code="daily_limit",
             params={"retry_at": again},
         )
+    if purpose != SkillCheck.Purpose.VERIFY:
+        return
     failed_at = [
         submitted or expires
         for _started, passed, expires, submitted, purpose in recent
@@ -142,7 +148,7 @@ def _drawn(
     user: AbstractBaseUser, skill: Skill, level: int, purpose: str, now: datetime
 ) -> SkillCheck:
     """A new check, within the attempt limits, with questions drawn at random."""
-    _check_attempts_allowed(user, skill, now)
+    _check_attempts_allowed(user, skill, purpose, now)
     size = QUESTIONS_PER_CHECK if purpose == SkillCheck.Purpose.VERIFY else QUESTIONS_PER_REVIEW
     pool = list(
         Question.objects.filter(skill=skill, level=level, is_active=True).values_list(

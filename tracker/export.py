@@ -4,7 +4,11 @@ GET /api/v1/me/, enrolments as /api/v1/enrolments/ ...), without internal bookke
 
 from typing import Any
 
-from tracker import selectors
+from django.db.models import Count
+from django.utils import timezone
+
+from assessments.models import SkillCheck
+from tracker import reviews, selectors
 from tracker.api.serializers import ExportSerializer
 from tracker.models import ProgressEntry, ReadinessSnapshot, ReminderDelivery, SkillClaim, User
 
@@ -23,5 +27,10 @@ def learner_export(*, user: User) -> dict[str, Any]:
         .select_related("role", "level")
         .order_by("role__position", "level__rank", "day"),
         "reminders": ReminderDelivery.objects.filter(user=user).order_by("claimed_at", "pk"),
+        "skill_checks": SkillCheck.objects.filter(user=user)
+        .select_related("skill")
+        .annotate(question_count=Count("items"))
+        .order_by("started_at", "pk"),
+        "memory": reviews.memories_for(user=user, at=timezone.now()),
     }
     return dict(ExportSerializer(document).data)

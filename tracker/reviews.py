@@ -44,9 +44,12 @@ class SkillMemory:
         return self.retained_steps < RETAINED_STEPS
 
 
-def memories_for(*, user: User, at: datetime) -> list[SkillMemory]:
-    """The learner's memory of each skill they hold, least retained first."""
-    wanted = LearnerProfile.objects.get(user=user).desired_retention
+def memories_for(
+    *, user: User, at: datetime, desired_retention: float | None = None
+) -> list[SkillMemory]:
+    """The learner's memory of each skill they hold, least retained first (due: below their
+    desired retention, read from their profile unless given)."""
+    wanted = desired_retention or LearnerProfile.objects.get(user=user).desired_retention
     memories = []
     for memory in MemoryState.objects.filter(user=user).select_related("skill"):
         recall = retrievability(memory, at)
@@ -62,8 +65,11 @@ def memories_for(*, user: User, at: datetime) -> list[SkillMemory]:
     return sorted(memories, key=lambda m: (m.retrievability, m.skill.name))
 
 
-def reviews_due(*, user: User, at: datetime) -> list[SkillMemory]:
-    return [memory for memory in memories_for(user=user, at=at) if memory.due]
+def reviews_due(
+    *, user: User, at: datetime, desired_retention: float | None = None
+) -> list[SkillMemory]:
+    memories = memories_for(user=user, at=at, desired_retention=desired_retention)
+    return [memory for memory in memories if memory.due]
 
 
 def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:

@@ -24,7 +24,7 @@ from django_htmx.middleware import HtmxDetails
 from careers.forms import QuizForm
 from careers.selectors import backgrounds_list, levels_list, roles_list
 from paths.selectors import published_paths, published_paths_with_steps
-from tracker import pace, progress_feedback, selectors, services, streaks, targets
+from tracker import pace, progress_feedback, reviews, selectors, services, streaks, targets
 from tracker.example import example_readiness
 from tracker.export import learner_export
 from tracker.form_fields import timezone_choices
@@ -71,13 +71,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     week_ago = selectors.target_score_week_ago(profile=data.profile, today=data.today)
     score = data.target_score.score if data.target_score else None
     heatmap = streaks.heatmap(data.calendar, data.today)
+    reviews_due = reviews.reviews_due(
+        user=data.profile.user, at=timezone.now(), desired_retention=data.profile.desired_retention
+    )
     context = {
         "d": data,
         "heatmap": heatmap,
         "ring": pace.WeeklyRing(data.minutes_this_week, data.profile.weekly_goal_minutes),
         "week_change": None if score is None or week_ago is None else round(score - week_ago),
-        "start_here": not data.enrolments and heatmap.active_days == 0,
+        "start_here": not data.enrolments and heatmap.active_days == 0 and not reviews_due,
         "first_step": data.next_steps[0] if data.next_steps else None,
+        "reviews_due": reviews_due,
     }
     return render(request, "tracker/dashboard.html", context)
 

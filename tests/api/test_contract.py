@@ -7,9 +7,13 @@ from uuid import uuid4
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now
+from fsrs import Rating
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
+from assessments.models import Choice, Question
+from assessments.services import memories_review, skill_check_start
 from careers.models import Skill
 from paths.models import LearningPath
 from tests.api_clients import PASSWORD
@@ -192,8 +196,14 @@ def test_export_holds_everything_stored_about_the_learner(client_for, owner):
     path = published_path(steps=1)
     enrolment = enrolment_create(user=owner, path=path)
     progress_log(enrolment=enrolment, step=path.steps.get(), minutes=5, note="first go")
-    skill_claim_set(user=owner, skill=path.steps.get().skills.get(), level=3)
+    skill = path.steps.get().skills.get()
+    skill_claim_set(user=owner, skill=skill, level=3)
     readiness_recompute(user_id=owner.pk)
+    for n in range(5):  # a bank of five questions at level 2, and a check started on it
+        question = Question.objects.create(skill=skill, level=2, text=f"Q{n}", explanation="E")
+        Choice.objects.create(question=question, position=1, text="a", is_correct=True)
+    skill_check_start(user=owner, skill=skill, level=2)
+    memories_review(user_id=owner.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=now())
 
     data = client_for(owner).get("/api/v1/me/export/").json()
 
@@ -207,6 +217,10 @@ def test_export_holds_everything_stored_about_the_learner(client_for, owner):
     )
     assert len(data["readiness_history"]) == len(data["readiness"])
     assert data["reminders"] == []
+    assert [(c["skill"], c["level"], c["state"]) for c in data["skill_checks"]] == [
+        (skill.slug, 2, "open")
+    ]
+    assert [(m["skill"], m["level"], m["due"]) for m in data["memory"]] == [(skill.slug, 2, False)]
 
 
 def test_throttled_responses_are_problems(owner_api, monkeypatch):

@@ -212,6 +212,8 @@ def test_the_export_gives_each_part_as_its_endpoint_does(owner, owner_api, enrol
     assert data["skill_claims"] == owner_api.get("/api/v1/skill-claims/").json()["results"]
     assert data["readiness"] == owner_api.get("/api/v1/readiness/").json()["results"]
     assert set(data["readiness_history"][0]) == {"role", "level", "day", "score"}
+    assert data["skill_checks"] == owner_api.get("/api/v1/checks/").json()["results"]
+    assert data["memory"] == owner_api.get("/api/v1/memory/").json()
 
 
 def test_the_export_has_no_internal_names_or_fields(owner, owner_api, enrolment):
@@ -248,6 +250,8 @@ def test_the_export_is_typed_in_the_schema():
         "skill_claims",
         "readiness",
         "readiness_history",
+        "skill_checks",
+        "memory",
         "reminders",
     }
 

@@ -2,9 +2,11 @@
 once its review falls due, the hourly fade task marks only the learners whose retained levels
 dropped, and the rescore follows (hand-computed against assessments/retention.py)."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,7 +24,8 @@ from tests.factories import (
     UserFactory,
     published_path,
 )
-from tracker.models import LearnerProfile, ReadinessScore
+from tests.web.clients import signed_in
+from tracker.models import LearnerProfile, ProgressEntry, ReadinessScore
 from tracker.recompute import faded_learners_mark_stale, readiness_recompute, stale_sweep
 from tracker.reviews import memories_for, retained_steps_replayed
 from tracker.services import enrolment_create, progress_log
@@ -169,3 +172,60 @@ def test_the_memory_api_lists_only_the_learners_own_skills_least_retained_first(
         (rag.slug, 2, 1.0, False, False),
     ]
     assert body[0]["recall"] == pytest.approx(0.698, abs=0.001)
+
+
+def test_the_migration_gives_earlier_history_its_memory_states(rag_role):
+    """History from before spaced review (rows written without the services) is replayed:
+    two completions of steps teaching RAG are two Good reviews, in time order."""
+    _, _, rag = rag_role
+    migration = importlib.import_module("tracker.migrations.0013_memories_from_history")
+    path = published_path(steps=0)
+    read = StepFactory.create(path=path, position=1, kind="read")
+    project = StepFactory.create(path=path, position=2, kind="project")
+    StepSkillFactory.create(step=read, skill=rag, level=4)  # proves 2
+    StepSkillFactory.create(step=project, skill=rag, level=3)  # proves 3
+    user, kept = UserFactory.create(), UserFactory.create()
+    enrolment = enrolment_create(user=user, path=path)
+    first, second = timezone.now() - timedelta(days=90), timezone.now() - timedelta(days=30)
+    for step, at in ((project, second), (read, first)):
+        ProgressEntry.objects.create(
+            user=user,
+            enrolment=enrolment,
+            step=step,
+            minutes=30,
+            status="completed",
+            occurred_at=at,
+        )
+    memories_review(user_id=kept.pk, skill_levels={rag.pk: 1}, rating=Rating.Again, at=first)
+
+    migration.memories_from_history(django_apps, None)
+
+    memory = MemoryState.objects.get(user=user)
+    assert (memory.skill_id, memory.level, memory.reviews, memory.last_review) == (
+        rag.pk,
+        3,
+        2,
+        second,
+    )
+    assert MemoryState.objects.get(user=kept).reviews == 1  # an existing memory is kept
+
+
+def test_the_dashboard_lists_the_reviews_due_by_the_learners_own_retention(rag_role):
+    _, _, rag = rag_role
+    evals = SkillFactory.create(name="Evaluation methods")
+    user = UserFactory.create()
+    now = timezone.now()
+    # RAG reviewed 25 days ago: recall (1 + 0.9817 * 25/21) ** -0.1542 = 0.887, due at 0.9
+    # (the default) and not at 0.85; evaluation reviewed today: never due.
+    memories_review(
+        user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=now - timedelta(days=25)
+    )
+    memories_review(user_id=user.pk, skill_levels={evals.pk: 2}, rating=Rating.Good, at=now)
+
+    page = signed_in(user).get("/dashboard/").content.decode()
+
+    assert f'href="/skills/{rag.slug}/review/"' in page
+    assert "89% chance of recall today" in page
+    assert f"/skills/{evals.slug}/review/" not in page
+    LearnerProfile.objects.filter(user=user).update(desired_retention=0.85)
+    assert 'data-testid="reviews-due"' not in signed_in(user).get("/dashboard/").content.decode()

@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assessments.api.serializers import SkillCheckSummarySerializer
 from careers.bands import band, bands_documentation
 from careers.models import Background, Role, SeniorityLevel, Skill
 from config.api import (
@@ -486,3 +487,7 @@ class ExportSerializer(serializers.Serializer[Any]):
     readiness = ReadinessScoreSerializer(many=True)
     readiness_history = ExportSnapshotSerializer(many=True)
     reminders = ReminderDeliverySerializer(many=True, help_text="Reminder emails sent or due.")
+    skill_checks = SkillCheckSummarySerializer(
+        many=True, help_text="Skill checks and reviews, as GET /api/v1/checks/ lists them."
+    )
+    memory = SkillMemorySerializer(many=True, help_text="As GET /api/v1/memory/ gives it.")
