@@ -69,6 +69,7 @@ def test_a_reviews_result_rates_the_memory_as_the_scheduler_would(right, rating,
         timezone.now().replace(microsecond=0),
     )
     now = expected.last_review
+    assert now is not None
 
     review = review_start(user=user, skill=skill, now=now - timedelta(minutes=4))
     assert (review.purpose, review.level, review.items.count()) == ("review", 3, 3)
