@@ -567,7 +567,7 @@ def _evidence(shown: _Shown, line: dict[str, Any]) -> dict[str, Any]:
         "retained": float(retained),
         "recall": None if shown.recall is None else round(shown.recall, 3),
         "fading": retained < 1 and held > 0,
-        "restore_points": round(_restore_points(line, held, retained), 6),
+        "restore_points": round(_restore_points(line, held, held * retained, shown.claimed), 6),
     }
     if held * retained < readiness.SELF_CLAIM_DISCOUNT * (shown.claimed or 0):
         note = (
@@ -599,11 +599,14 @@ def _evidence(shown: _Shown, line: dict[str, Any]) -> dict[str, Any]:
     return {"source": None, **memory, "note": "no evidence yet"}
 
 
-def _restore_points(line: dict[str, Any], held: Fraction, retained: Fraction) -> float:
-    """The points a review would give back: the held level instead of the retained one."""
-    target = line["target"]
-    now = min(held * retained, Fraction(target))
-    return float(line["possible"]) * float(min(held, Fraction(target)) - now) / target
+def _restore_points(
+    line: dict[str, Any], held: Fraction, kept: Fraction, claimed: int | None
+) -> float:
+    """The points a review would give back: the held level counting instead of what is kept
+    of it (or the claim, if that counts more)."""
+    target = Fraction(line["target"])
+    now = max(kept, readiness.SELF_CLAIM_DISCOUNT * (claimed or 0))
+    return float(line["possible"]) * float(max(0, min(held, target) - min(now, target)) / target)
 
 
 def _share(fraction: Fraction) -> str:
@@ -673,14 +676,16 @@ class CoverageGap:
 
 @dataclass(frozen=True)
 class PathCoverage:
-    score: float | None  # readiness for the path's own role and level from finishing it alone
+    score: float | None  # readiness for the path's role and level from finishing it, verified
+    unverified_score: float | None  # the same from the completed steps alone (counted 4/5)
     gaps: list[CoverageGap]
 
 
 def path_coverage_get(*, path: LearningPath) -> PathCoverage:
     """Readiness that finishing this path alone gives for its role and level (each step
-    proving what its kind can, readiness.proven_level), and the required skills it leaves
-    short, each with the other published paths that prove more of it."""
+    proving what its kind can, readiness.proven_level), once its skills are verified and from
+    the completed steps alone; and the required skills it leaves short, each with the other
+    published paths that prove more of it."""
     requirements = list(
         RoleRequirement.objects.filter(role_id=path.role_id, level_id=path.level_id)
         .select_related("skill")
@@ -689,10 +694,16 @@ def path_coverage_get(*, path: LearningPath) -> PathCoverage:
     here = readiness.proven_levels(
         StepSkill.objects.filter(step__path=path).values_list("step__kind", "skill_id", "level")
     )
+    required = [readiness.Requirement(r.skill_id, r.target_level, r.weight) for r in requirements]
     result = readiness.readiness(
-        [readiness.Requirement(r.skill_id, r.target_level, r.weight) for r in requirements],
-        {skill: Fraction(level) for skill, level in here.items()},
+        required, {skill: Fraction(level) for skill, level in here.items()}
     )
+    unverified = readiness.readiness(
+        required,
+        readiness.proficiency(
+            {s: readiness.SkillEvidence(completed=lvl) for s, lvl in here.items()}
+        ),
+    ).score
     short = {line.skill_id: line for line in result.breakdown if line.earned < line.possible}
     elsewhere: dict[int, dict[int, int]] = defaultdict(dict)  # skill -> path -> proven
     for path_id, kind, skill_id, level in (
@@ -728,8 +739,11 @@ def path_coverage_get(*, path: LearningPath) -> PathCoverage:
                 better[:3],
             )
         )
-    score = None if result.score is None else float(result.score)
-    return PathCoverage(score=score, gaps=gaps)
+    return PathCoverage(
+        score=None if result.score is None else float(result.score),
+        unverified_score=None if unverified is None else float(unverified),
+        gaps=gaps,
+    )
 
 
 # --- Readiness page ----------------------------------------------------------------------------

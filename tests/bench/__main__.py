@@ -21,6 +21,7 @@ BENCHMARKS = [
     "b7_memory",  # on B4's learners, before B5 and B6 add theirs
     "b5_latency",
     "b6_reminders",
+    "b10_decay",
 ]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = f"pathwise_bench_{os.getpid()}"  # one per run: two runs never share one

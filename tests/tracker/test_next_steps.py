@@ -256,13 +256,16 @@ def test_a_path_states_the_readiness_it_gives_and_the_paths_that_fill_its_gaps(l
     coverage = selectors.path_coverage_get(path=path)
     page = client.get(f"/paths/{path.slug}/").content.decode()
 
-    # RAG 2 of 4 (a read proves 2), evaluation 2 of 2: 100 * (3 * 2/4 + 1) / 4 = 62.5
+    # RAG 2 of 4 (a read proves 2), evaluation 2 of 2: 100 * (3 * 2/4 + 1) / 4 = 62.5 once
+    # verified; from the completed steps alone (4/5): 100 * (3 * 1.6/4 + 1.6/2) / 4 = 50
     assert coverage.score == 62.5
+    assert coverage.unverified_score == 50
     assert [(g.line["skill"], g.line["current"], g.line["target"]) for g in coverage.gaps] == [
         (rag.slug, 2, 4)
     ]
     assert [(p.slug, level) for p, level in coverage.gaps[0].filled_by] == [(further.slug, 4)]
     assert 'data-testid="path-coverage">62%</strong>' in page  # 62.5 shown to the unit
+    assert "(50% from the completed steps alone)" in page
     assert f'href="/paths/{further.slug}/"' in page
 
 

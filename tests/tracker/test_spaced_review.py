@@ -28,7 +28,8 @@ from tests.web.clients import signed_in
 from tracker.models import LearnerProfile, ProgressEntry, ReadinessScore
 from tracker.recompute import faded_learners_mark_stale, readiness_recompute, stale_sweep
 from tracker.reviews import memories_for, retained_steps_replayed
-from tracker.services import enrolment_create, progress_log
+from tracker.selectors import breakdown_explained
+from tracker.services import enrolment_create, progress_log, skill_claim_set
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,33 @@ def test_the_dashboard_lists_the_reviews_due_by_the_learners_own_retention(rag_r
     assert f"/skills/{evals.slug}/review/" not in page
     LearnerProfile.objects.filter(user=user).update(desired_retention=0.85)
     assert 'data-testid="reviews-due"' not in signed_in(user).get("/dashboard/").content.decode()
+
+
+def test_the_breakdown_says_what_a_review_would_restore():
+    role, level = RoleFactory.create(), LevelFactory.create()
+    rag, evals = SkillFactory.create(slug="rag"), SkillFactory.create(slug="evals")
+    RequirementFactory.create(role=role, level=level, skill=rag, target_level=4, weight=1)
+    RequirementFactory.create(role=role, level=level, skill=evals, target_level=2, weight=1)
+    user = UserFactory.create()
+    long_ago = timezone.now() - timedelta(days=200)  # retained 15/20 now
+    for skill, checked in ((rag, 4), (evals, 2)):
+        memories_review(
+            user_id=user.pk, skill_levels={skill.pk: checked}, rating=Rating.Good, at=long_ago
+        )
+        check_passed(user, skill, checked, long_ago)
+    skill_claim_set(user=user, skill=evals, level=4)  # counts 2: more than 3/4 of 2
+    readiness_recompute(user_id=user.pk)
+
+    score = ReadinessScore.objects.get(user=user, role=role, level=level)
+    lines = {line["skill"]: line for line in breakdown_explained(score=score)}
+
+    # RAG: verified 4, 3 retained: 50 * (4 - 3) / 4 = 12.5 points back with a review.
+    assert (lines["rag"]["current"], lines["rag"]["evidence"]["restore_points"]) == (3.0, 12.5)
+    assert lines["rag"]["evidence"]["source"] == "check"
+    assert lines["rag"]["evidence"]["note"] == (
+        "verified by a skill check at 4; fading: 75% retained, review to restore"
+    )
+    # Evaluation: the claim's 2 already meets the target; a review restores nothing.
+    assert lines["evals"]["evidence"]["source"] == "self_claim"
+    assert (lines["evals"]["current"], lines["evals"]["evidence"]["restore_points"]) == (2.0, 0)
+    assert score.score == 87.5  # 50 * 3/4 + 50
