@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -104,6 +105,7 @@ class LearnerProfile(models.Model):
     remind_reviews_due = models.BooleanField("reviews due", default=True)
     desired_retention = models.FloatField(
         default=0.9,
+        validators=[MinValueValidator(0.7), MaxValueValidator(0.97)],
         help_text=_("A skill's review is due when the chance of recalling it falls below this."),
     )
     inactivity_days = models.PositiveSmallIntegerField(

@@ -260,3 +260,20 @@ def test_the_breakdown_says_what_a_review_would_restore():
     assert lines["evals"]["evidence"]["source"] == "self_claim"
     assert (lines["evals"]["current"], lines["evals"]["evidence"]["restore_points"]) == (2.0, 0)
     assert score.score == 87.5  # 50 * 3/4 + 50
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(0.69, 400), (0.98, 400), ("high", 400), (0.93, 200)]
+)
+def test_desired_retention_through_the_api_is_bounded_with_a_field_error(client_for, value, status):
+    user = UserFactory.create()
+
+    response = client_for(user).patch("/api/v1/me/", {"desired_retention": value}, format="json")
+
+    assert response.status_code == status
+    stored = LearnerProfile.objects.get(user=user).desired_retention
+    if status == 200:
+        assert stored == 0.93
+    else:
+        assert stored == 0.9  # unchanged
+        assert [e["field"] for e in response.json()["errors"]] == ["desired_retention"]
