@@ -42,8 +42,15 @@ def scheduler(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
 SCHEDULER = scheduler()
 
 
+def new_card(at: datetime) -> Card:
+    """A memory's first card. Always with an id: without one, fsrs makes one from the clock
+    and sleeps a millisecond to keep ids unique (we key memories by their row, not the id)."""
+    return Card(card_id=0, due=at)
+
+
 def card_of(memory: MemoryState) -> Card:
     return Card(
+        card_id=memory.pk or 0,  # an id given: no clock-based id, no wait (see new_card)
         state=State(memory.state),
         step=memory.step,
         stability=memory.stability,

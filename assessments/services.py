@@ -29,9 +29,9 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fsrs import Card, Rating
+from fsrs import Rating
 
-from assessments.memory import card_store, reviewed
+from assessments.memory import card_store, new_card, reviewed
 from assessments.models import CheckItem, MemoryState, Question, SkillCheck
 from assessments.signals import memory_reviewed, skill_verified
 from careers.models import Skill
@@ -263,7 +263,7 @@ def memories_review(
         memory = found.get(skill_id)
         if memory is None:
             memory = MemoryState(user_id=user_id, skill_id=skill_id, level=max(level, 1))
-            card_store(memory, Card(due=at))
+            card_store(memory, new_card(at))
         elif memory.last_review is not None and at < memory.last_review:
             continue
         memory.level = max(memory.level, level)

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from fsrs import Card, Rating
+from fsrs import Rating
 
-from assessments.memory import card_store, retained, retrievability, reviewed
+from assessments.memory import card_store, new_card, retained, retrievability, reviewed
 from assessments.models import MemoryState, SkillCheck
 from assessments.retention import RETAINED_STEPS
 from assessments.services import review_rating
@@ -92,6 +92,6 @@ def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
     for at, skill_id, rating in sorted(events):
         if (memory := memories.get(skill_id)) is None:
             memory = memories[skill_id] = MemoryState(user_id=user_id, skill_id=skill_id)
-            card_store(memory, Card(due=at))
+            card_store(memory, new_card(at))
         reviewed(memory, rating, at)
     return {skill_id: retained(memory, until) for skill_id, memory in memories.items()}

@@ -606,7 +606,8 @@ def _restore_points(
     of it (or the claim, if that counts more)."""
     target = Fraction(line["target"])
     now = max(kept, readiness.SELF_CLAIM_DISCOUNT * (claimed or 0))
-    return float(line["possible"]) * float(max(0, min(held, target) - min(now, target)) / target)
+    restored = max(Fraction(0), min(held, target) - min(now, target))
+    return float(line["possible"]) * float(restored / target)
 
 
 def _share(fraction: Fraction) -> str:

@@ -105,3 +105,18 @@ def test_passing_a_check_is_a_review_of_the_skill():
     assert (memory.reviews, memory.last_review) == (1, START + timedelta(minutes=3))
     assert retrievability(memory, START + timedelta(minutes=3)) == pytest.approx(1.0)
     assert memory.level == 2
+
+
+def test_memory_arithmetic_never_waits_on_the_clock(monkeypatch):
+    """fsrs sleeps a millisecond when it has to invent a card id; with thousands of memories
+    per recompute that would be seconds. Every card here is given its id."""
+    learner, skill = UserFactory.create(), SkillFactory.create()
+
+    def no_sleep(seconds):
+        raise AssertionError(f"slept {seconds} s")
+
+    monkeypatch.setattr("time.sleep", no_sleep)
+    memory = memory_review(user=learner, skill=skill, rating=Rating.Good, at=START)
+
+    assert retrievability(memory, START + timedelta(days=30)) < 1
+    assert memory.fades_at == START + timedelta(days=22)

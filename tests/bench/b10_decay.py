@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
-from fsrs import Card, Rating
+from fsrs import Rating
 
-from assessments.memory import card_store, retained, reviewed
+from assessments.memory import card_store, new_card, retained, reviewed
 from assessments.models import MemoryState
 from tests.bench.harness import Bench, Result
 from tracker.models import LearnerProfile
@@ -40,7 +40,7 @@ def _memories(user_ids: list[int], skill_ids: list[int], now) -> list[MemoryStat
             key = (first, second)
             if key not in made:
                 memory = MemoryState(level=2)
-                card_store(memory, Card(due=now - timedelta(days=first)))
+                card_store(memory, new_card(now - timedelta(days=first)))
                 reviewed(memory, Rating.Good, now - timedelta(days=first))
                 if second is not None:
                     reviewed(memory, Rating.Good, now - timedelta(days=second))

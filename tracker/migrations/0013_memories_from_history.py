@@ -6,9 +6,9 @@ new. Learners who already have a memory of a skill keep it."""
 from itertools import groupby
 
 from django.db import migrations
-from fsrs import Card, Rating
+from fsrs import Rating
 
-from assessments.memory import card_store, reviewed
+from assessments.memory import card_store, new_card, reviewed
 from tracker.readiness import proven_level
 
 BATCH = 2000
@@ -49,7 +49,7 @@ def memories_from_history(apps, schema_editor):
         for _, at, _, level in reviews:
             if memory is None:
                 memory = MemoryState(user_id=user_id, skill_id=skill_id, level=max(level, 1))
-                card_store(memory, Card(due=at))
+                card_store(memory, new_card(at))
             memory.level = max(memory.level, level)
             reviewed(memory, Rating.Good, at)
         memories.append(memory)
