@@ -70,12 +70,34 @@ def card_store(memory: MemoryState, card: Card) -> None:
 
 
 def reviewed(memory: MemoryState, rating: Rating, at: datetime) -> MemoryState:
-    """The memory after a review with `rating` at `at` (not saved)."""
+    """The memory after a review with `rating` at `at` (not saved). A failed review (Again)
+    leaves the skill lapsed: FSRS counts recall from the review, but readiness counts the
+    skill at its floor until a review passes."""
+    if memory.last_review is None:
+        card_store(memory, new_card(at))
     card, _log = SCHEDULER.review_card(card_of(memory), rating, at.astimezone(UTC))
     card_store(memory, card)
     memory.reviews += 1
+    memory.lapsed = rating == Rating.Again
     memory.fades_at = next_fade(memory, at)
     return memory
+
+
+def shown(
+    memory: MemoryState, *, level: int, rating: Rating, at: datetime, review: bool = False
+) -> bool:
+    """Apply what a learner showed of the skill at `level` to their memory (not saved); True if
+    it is a review. The memory keeps the highest level shown. It is reviewed unless the showing
+    is older than its last review (progress logged late is not replayed into it), or is below
+    its level and not a review check (reading an introduction does not refresh an expert skill);
+    a review check reviews whatever level it draws from."""
+    older = memory.last_review is not None and at < memory.last_review
+    below = memory.last_review is not None and level < memory.level and not review
+    memory.level = max(memory.level, level, 1)
+    if older or below:
+        return False
+    reviewed(memory, rating, at)
+    return True
 
 
 def retrievability(memory: MemoryState, at: datetime) -> float:
@@ -84,7 +106,10 @@ def retrievability(memory: MemoryState, at: datetime) -> float:
 
 
 def retained(memory: MemoryState, at: datetime) -> int:
-    """The retained fraction of the skill at `at`, in twentieths (assessments/retention.py)."""
+    """The retained fraction of the skill at `at`, in twentieths (assessments/retention.py);
+    the floor while the skill is lapsed."""
+    if memory.lapsed:
+        return RETAINED_FLOOR_STEPS
     return retained_steps(retrievability(memory, at))
 
 

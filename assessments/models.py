@@ -131,6 +131,10 @@ class MemoryState(models.Model):
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
+    lapsed = models.BooleanField(
+        default=False,
+        help_text=_("The last review was failed: the skill counts at its floor until one passes."),
+    )
     fades_at = models.DateTimeField(
         null=True,
         blank=True,

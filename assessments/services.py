@@ -12,11 +12,13 @@ The rules, Pathwise's own and documented in the README:
   ones; a pass needs PASS_MARK of them right (a select-all question is right only with all and
   only its correct choices);
 - a check must be submitted within TIME_LIMIT of its start, or it counts as a failed attempt;
-- after a failed check the same skill can be checked again after COOLDOWN (a review can be
-  taken meanwhile); at most DAILY_LIMIT attempts (checks and reviews) per skill in any 24 hours;
-- starting while a check (or review) of the same skill is open returns it.
+- after a failed check or review the skill can be tried again after COOLDOWN; at most
+  DAILY_LIMIT attempts (checks and reviews) per skill in any 24 hours;
+- one attempt per skill is open at a time: starting the same one again returns it, starting
+  another is refused until it is submitted or runs out.
 """
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -26,12 +28,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fsrs import Rating
 
-from assessments.memory import card_store, new_card, reviewed
+from assessments.memory import shown
 from assessments.models import CheckItem, MemoryState, Question, SkillCheck
 from assessments.signals import memory_reviewed, skill_verified
 from careers.models import Skill
@@ -51,51 +54,80 @@ def _lock_learner(user: AbstractBaseUser) -> None:
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
 
 
-def _open_check(
-    user: AbstractBaseUser, skill: Skill, purpose: str, now: datetime
-) -> SkillCheck | None:
+def _open_attempt(user: AbstractBaseUser, skill: Skill, now: datetime) -> SkillCheck | None:
     return (
         SkillCheck.objects.filter(
-            user_id=user.pk, skill=skill, purpose=purpose, submitted_at=None, expires_at__gt=now
+            user_id=user.pk, skill=skill, submitted_at=None, expires_at__gt=now
         )
         .order_by("-started_at")
         .first()
     )
 
 
-def _check_attempts_allowed(
-    user: AbstractBaseUser, skill: Skill, purpose: str, now: datetime
-) -> None:
-    """The daily limit counts checks and reviews; the cooldown after a failed check holds back
-    only another check (a review proves no level)."""
+def _reopened(
+    user: AbstractBaseUser, skill: Skill, purpose: str, level: int | None, now: datetime
+) -> SkillCheck | None:
+    """The open attempt at the skill if it is the one asked for (None if there is none). One
+    attempt per skill is open at a time: another check or review of the skill would show
+    answers to questions the open one may hold."""
+    open_attempt = _open_attempt(user, skill, now)
+    if open_attempt is None:
+        return None
+    if open_attempt.purpose == purpose and level in (None, open_attempt.level):
+        return open_attempt
+    raise ValidationError(
+        _(
+            "Your %(attempt)s of %(skill)s at level %(level)s is still open: submit it first "
+            "(it closes %(when)s)."
+        )
+        % {
+            "attempt": open_attempt.get_purpose_display().lower(),
+            "skill": skill.name,
+            "level": open_attempt.level,
+            "when": _in(open_attempt.expires_at - now),
+        },
+        code="open_attempt",
+        params={"retry_at": open_attempt.expires_at},
+    )
+
+
+def _in(wait: timedelta) -> str:
+    """'in 25 minutes', 'in 3 hours': a wait in words, the same in every time zone."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    if minutes < 120:
+        return ngettext("in %(n)s minute", "in %(n)s minutes", minutes) % {"n": minutes}
+    hours = math.ceil(minutes / 60)
+    return ngettext("in %(n)s hour", "in %(n)s hours", hours) % {"n": hours}
+
+
+def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime) -> None:
+    """At most DAILY_LIMIT checks and reviews of a skill in 24 hours, and none within COOLDOWN
+    of a failed one (its answers were just shown)."""
     recent = list(
         SkillCheck.objects.filter(
             user_id=user.pk, skill=skill, started_at__gt=now - timedelta(days=1)
         )
         .order_by("-started_at")
-        .values_list("started_at", "passed", "expires_at", "submitted_at", "purpose")
+        .values_list("started_at", "passed", "expires_at", "submitted_at")
     )
     if len(recent) >= DAILY_LIMIT:
         again = recent[-1][0] + timedelta(days=1)
         raise ValidationError(
-            _("You have tried this skill %(n)s times in 24 hours; try again after %(at)s.")
-            % {"n": DAILY_LIMIT, "at": timezone.localtime(again).strftime("%H:%M")},
+            _("You have tried this skill %(n)s times in 24 hours; try again %(when)s.")
+            % {"n": DAILY_LIMIT, "when": _in(again - now)},
             code="daily_limit",
             params={"retry_at": again},
         )
-    if purpose != SkillCheck.Purpose.VERIFY:
-        return
     failed_at = [
         submitted or expires
-        for _started, passed, expires, submitted, purpose in recent
-        if purpose == SkillCheck.Purpose.VERIFY
-        and (passed is False or (submitted is None and expires <= now))
+        for _started, passed, expires, submitted in recent
+        if passed is False or (submitted is None and expires <= now)
     ]
     if failed_at and max(failed_at) > now - COOLDOWN:
         again = max(failed_at) + COOLDOWN
         raise ValidationError(
-            _("Review the explanations first: you can try again after %(at)s.")
-            % {"at": timezone.localtime(again).strftime("%H:%M")},
+            _("Review the explanations first: you can try again %(when)s.")
+            % {"when": _in(again - now)},
             code="cooldown",
             params={"retry_at": again},
         )
@@ -108,8 +140,7 @@ def skill_check_start(
     """A check of the skill at `level`: passing it verifies that level."""
     now = now or timezone.now()
     _lock_learner(user)
-    open_check = _open_check(user, skill, SkillCheck.Purpose.VERIFY, now)
-    if open_check is not None and open_check.level == level:
+    if (open_check := _reopened(user, skill, SkillCheck.Purpose.VERIFY, level, now)) is not None:
         return open_check
     return _drawn(user, skill, level, SkillCheck.Purpose.VERIFY, now)
 
@@ -119,36 +150,34 @@ def review_start(
     *, user: AbstractBaseUser, skill: Skill, now: datetime | None = None
 ) -> SkillCheck:
     """A review of a skill the learner holds (has a memory of): QUESTIONS_PER_REVIEW questions
-    at the highest level, up to the one reviewed, that has a bank."""
+    at the highest level up to the one they showed that has a bank, else the lowest above it."""
     now = now or timezone.now()
     _lock_learner(user)
-    open_review = _open_check(user, skill, SkillCheck.Purpose.REVIEW, now)
-    if open_review is not None:
+    if (open_review := _reopened(user, skill, SkillCheck.Purpose.REVIEW, None, now)) is not None:
         return open_review
     memory = MemoryState.objects.filter(user_id=user.pk, skill=skill).first()
-    level = (
-        Question.objects.filter(skill=skill, level__lte=memory.level, is_active=True)
+    banked = sorted(
+        Question.objects.filter(skill=skill, is_active=True)
         .values("level")
         .annotate(total=Count("pk"))
         .filter(total__gte=QUESTIONS_PER_REVIEW)
-        .aggregate(top=Max("level"))["top"]
-        if memory is not None
-        else None
+        .values_list("level", flat=True)
     )
-    if level is None:
+    if memory is None or not banked:
         raise ValidationError(
             _("There is nothing to review for %(skill)s yet: complete a step or pass a check.")
             % {"skill": skill.name},
             code="nothing_to_review",
         )
-    return _drawn(user, skill, level, SkillCheck.Purpose.REVIEW, now)
+    held = [level for level in banked if level <= memory.level]
+    return _drawn(user, skill, held[-1] if held else banked[0], SkillCheck.Purpose.REVIEW, now)
 
 
 def _drawn(
     user: AbstractBaseUser, skill: Skill, level: int, purpose: str, now: datetime
 ) -> SkillCheck:
     """A new check, within the attempt limits, with questions drawn at random."""
-    _check_attempts_allowed(user, skill, purpose, now)
+    _check_attempts_allowed(user, skill, now)
     size = QUESTIONS_PER_CHECK if purpose == SkillCheck.Purpose.VERIFY else QUESTIONS_PER_REVIEW
     pool = list(
         Question.objects.filter(skill=skill, level=level, is_active=True).values_list(
@@ -221,9 +250,14 @@ def _submit(
     check.submitted_at = now
     check.save(update_fields=["submitted_at", "correct_count", "passed"])
     rating = review_rating(check)
-    if rating is not None:  # a review keeps the memory's level; a passed check may raise it
-        shown = {check.skill_id: 0 if reviewing else check.level}
-        memories_review(user_id=check.user_id, skill_levels=shown, rating=rating, at=now)
+    if rating is not None:
+        memories_review(
+            user_id=check.user_id,
+            skill_levels={check.skill_id: check.level},
+            rating=rating,
+            at=now,
+            review=reviewing,
+        )
     if reviewing:
         memory_reviewed.send(sender=SkillCheck, user_id=check.user_id, skill_id=check.skill_id)
     elif check.passed:
@@ -236,7 +270,10 @@ def _submit(
 def review_rating(check: SkillCheck) -> Rating | None:
     """What a submitted check says of the learner's memory of the skill: a passed check is
     Good; a review all right Good, passed with one wrong Hard, failed Again; a failed check
-    None (it shows the level is not there yet, not that the skill was forgotten)."""
+    None (it shows the level is not there yet, not that the skill was forgotten), and so is
+    an attempt that ran out of time (abandoned: it shows nothing)."""
+    if check.submitted_at is None or check.submitted_at > check.expires_at:
+        return None
     if check.purpose == SkillCheck.Purpose.VERIFY:
         return Rating.Good if check.passed else None
     if check.correct_count == QUESTIONS_PER_REVIEW:
@@ -246,12 +283,16 @@ def review_rating(check: SkillCheck) -> Rating | None:
 
 @transaction.atomic(savepoint=False)  # no savepoint round trips inside a caller's transaction
 def memories_review(
-    *, user_id: int, skill_levels: Mapping[int, int], rating: Rating, at: datetime
+    *,
+    user_id: int,
+    skill_levels: Mapping[int, int],
+    rating: Rating,
+    at: datetime,
+    review: bool = False,
 ) -> list[MemoryState]:
-    """Record a review of the learner's memory of each skill (FSRS, assessments/memory.py),
-    at the level shown (a memory keeps the highest): Good for a step completed or a check
-    passed; a review rates itself. The first review starts a memory. A review older than a
-    memory's last one (progress logged late) is not replayed into it."""
+    """What the learner showed of each skill, at a level, applied to their memory of it
+    (assessments/memory.py `shown`: FSRS reviews, the level kept): Good for a step completed or
+    a check passed; a review check (`review`) rates itself. The first showing starts a memory."""
     found = {
         m.skill_id: m
         for m in MemoryState.objects.select_for_update().filter(
@@ -260,14 +301,9 @@ def memories_review(
     }
     memories = []
     for skill_id, level in skill_levels.items():
-        memory = found.get(skill_id)
-        if memory is None:
-            memory = MemoryState(user_id=user_id, skill_id=skill_id, level=max(level, 1))
-            card_store(memory, new_card(at))
-        elif memory.last_review is not None and at < memory.last_review:
-            continue
-        memory.level = max(memory.level, level)
-        memories.append(reviewed(memory, rating, at))
+        memory = found.get(skill_id) or MemoryState(user_id=user_id, skill_id=skill_id, level=1)
+        shown(memory, level=level, rating=rating, at=at, review=review)
+        memories.append(memory)
     MemoryState.objects.bulk_create(
         memories,
         update_conflicts=True,
@@ -281,6 +317,7 @@ def memories_review(
             "due",
             "last_review",
             "reviews",
+            "lapsed",
             "fades_at",
         ],
     )

@@ -71,7 +71,7 @@ def _answers(request: HttpRequest, check: SkillCheck) -> dict[int, list[int]]:
     answers: dict[int, list[int]] = {}
     for item in check.items.all():
         values = request.POST.getlist(f"item-{item.pk}")
-        answers[item.pk] = [int(v) for v in values if v.isdigit()]
+        answers[item.pk] = [int(v) for v in values if v.isascii() and v.isdigit()]
     return answers
 
 

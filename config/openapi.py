@@ -178,9 +178,10 @@ RAISED: dict[str, set[str]] = {
     "enrolments_create": {"422"},
     "enrolments_partial_update": {"422"},
     "me_partial_update": {"422"},
-    # no bank at the level / nothing to review (the attempt limits are the 429 always listed)
-    "checks_create": {"422"},
-    "reviews_create": {"422"},
+    # another attempt at the skill is open (409); no bank at the level / nothing to review
+    # (422); the attempt limits are the 429 always listed
+    "checks_create": {"409", "422"},
+    "reviews_create": {"409", "422"},
     "checks_submit_create": {"409", "422"},  # expired; an item or a choice not of the check
 }
 # Query parameters whose bad values are not a 400: pagination falls back or answers 404,

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from fsrs import Rating
 
-from assessments.memory import card_store, new_card, retained, retrievability, reviewed
+from assessments.memory import retained, retrievability, shown
 from assessments.models import MemoryState, SkillCheck
 from assessments.retention import RETAINED_STEPS
 from assessments.services import review_rating
 from careers.models import Skill
 from paths.models import StepSkill
 from tracker.models import LearnerProfile, ProgressEntry, User
+from tracker.readiness import proven_level
 
 
 def retained_steps_by_user(user_ids: Iterable[int], at: datetime) -> dict[int, dict[int, int]]:
@@ -73,25 +74,34 @@ def reviews_due(
 
 
 def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
-    """skill -> retained fraction in twentieths at `until`, from the reviews up to then (steps
-    completed, checks and reviews submitted) replayed through FSRS in order: what the learner
+    """skill -> retained fraction in twentieths at `until`, from what the learner showed up to
+    then (steps completed, checks and reviews submitted) replayed through their memory in the
+    order it was recorded, by the same rule as live (assessments/memory.py `shown`): what they
     retained on a past day, for the history of their scores."""
-    events: list[tuple[datetime, int, Rating]] = [
-        (at, skill_id, Rating.Good)
-        for at, skill_id in StepSkill.objects.filter(
+    showings: list[tuple[datetime, datetime, int, int, Rating, bool]] = [
+        (recorded, at, skill_id, proven_level(kind, level), Rating.Good, False)
+        for recorded, at, skill_id, kind, level in StepSkill.objects.filter(
             step__progress_entries__user_id=user_id,
             step__progress_entries__status=ProgressEntry.Status.COMPLETED,
             step__progress_entries__occurred_at__lte=until,
-        ).values_list("step__progress_entries__occurred_at", "skill_id")
+        ).values_list(
+            "step__progress_entries__created_at",
+            "step__progress_entries__occurred_at",
+            "skill_id",
+            "step__kind",
+            "level",
+        )
     ]
     for check in SkillCheck.objects.filter(user_id=user_id, submitted_at__lte=until):
         rating = review_rating(check)
         if rating is not None and check.submitted_at is not None:
-            events.append((check.submitted_at, check.skill_id, rating))
+            review = check.purpose == SkillCheck.Purpose.REVIEW
+            at = check.submitted_at
+            showings.append((at, at, check.skill_id, check.level, rating, review))
     memories: dict[int, MemoryState] = {}
-    for at, skill_id, rating in sorted(events):
-        if (memory := memories.get(skill_id)) is None:
-            memory = memories[skill_id] = MemoryState(user_id=user_id, skill_id=skill_id)
-            card_store(memory, new_card(at))
-        reviewed(memory, rating, at)
+    for _recorded, at, skill_id, level, rating, review in sorted(showings, key=lambda s: s[:2]):
+        memory = memories.setdefault(
+            skill_id, MemoryState(user_id=user_id, skill_id=skill_id, level=1)
+        )
+        shown(memory, level=level, rating=rating, at=at, review=review)
     return {skill_id: retained(memory, until) for skill_id, memory in memories.items()}

@@ -759,6 +759,7 @@ class ReadinessPage:
     next_steps: list[NextStep]
     reviews: list[dict[str, Any]]  # breakdown lines of fading skills, most points to restore first
     memories: list[SkillMemory]  # every skill the learner holds, least retained first
+    reviewable: set[str]  # slugs of the skills with a bank to review from
     chart: dict[str, Any]  # skills (labels, required, current) and history (days, scores)
     history: list[tuple[date, float | None]] = field(default_factory=list)  # the table
 
@@ -779,15 +780,17 @@ def readiness_page_get(
         role, level = target.role, target.level
     score = readiness_score_get(user_id=user.pk, role=role, level=level) if role and level else None
     lines = _by_gap(breakdown_explained(score=score)) if score else []
-    checkable = checkable_levels() if lines else {}
+    memories = memories_for(user=user, at=timezone.now())
+    checkable = checkable_levels() if lines or memories else {}
     for line in lines:  # "verify this skill": the check that proves its target, if any
         line["check_level"] = check_level_for(checkable, line["skill"], line["target"])
         line["verify_points"] = _verify_points(line)
+        line["reviewable"] = line["skill"] in checkable
     best_to_verify = max(lines, key=lambda line: line["verify_points"], default=None)
     if best_to_verify is not None and best_to_verify["verify_points"] > 0:
         best_to_verify["verify_best"] = True
     reviews = sorted(
-        (line for line in lines if line["evidence"]["restore_points"] > 0),
+        (line for line in lines if line["reviewable"] and line["evidence"]["restore_points"] > 0),
         key=lambda line: -line["evidence"]["restore_points"],
     )
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
@@ -798,16 +801,19 @@ def readiness_page_get(
         lines=lines,
         next_steps=next_best_steps(score=score),
         reviews=reviews,
-        memories=memories_for(user=user, at=timezone.now()),
+        memories=memories,
+        reviewable=set(checkable),
         chart=_readiness_chart(lines, history),
         history=[(snapshot.day, _history_score(snapshot)) for snapshot in history],
     )
 
 
 def _verify_points(line: dict[str, Any]) -> float:
-    """The points passing the line's check would add (0 without a check, or when the level
-    it proves counts no more than the current one)."""
-    if line["check_level"] is None:
+    """The points passing the line's check would add (0 without a check, when the level it
+    proves counts no more than the current one, or when a check already verified it: then a
+    review restores it)."""
+    checked = line["evidence"]["checked_level"]
+    if line["check_level"] is None or (checked is not None and checked >= line["check_level"]):
         return 0.0
     target = line["target"]
     gained = min(line["check_level"], target) - min(line["current"], target)

@@ -7,6 +7,7 @@ Refusals of the services (assessments/services.py), as problems:
   `retry_at`), the service's message as `detail`;
 - expired: 409 (the check is closed as a failed attempt; GET shows it), on every submission
   of that check;
+- open_attempt: 409 (another check or review of the skill is open: one at a time);
 - no_questions, nothing_to_review, invalid_choice, an item not in the check: 422."""
 
 import math
@@ -61,7 +62,7 @@ def _refused(error: DjangoValidationError, now: datetime) -> APIException:
         retry_at: datetime = (error.params or {})["retry_at"]
         wait = max(1, math.ceil((retry_at - now).total_seconds()))
         return AttemptsLimited(message, wait)
-    if code == "expired":
+    if code in ("expired", "open_attempt"):
         return Conflict(message)
     return Unprocessable(message)
 
@@ -247,7 +248,8 @@ class CheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SkillCheck]):
         f"{int(services.TIME_LIMIT.total_seconds() // 60)} minutes. 201 with `Location` for a "
         "new check; 200 with the check you have open for this skill and level, if any (so "
         "retrying is safe). The questions come without their answers. An unknown skill slug "
-        "is a 400 on `skill`; a level without a bank is 422; a cooldown after a failed check "
+        "is a 400 on `skill`; another check or review of the skill still open is 409 (one at "
+        "a time); a level without a bank is 422; a cooldown after a failed attempt "
         f"({int(services.COOLDOWN.total_seconds() // 60)} minutes) or "
         f"{services.DAILY_LIMIT} attempts at the skill in 24 hours is 429 with `Retry-After`.",
         request=s.SkillCheckStartSerializer,
@@ -255,6 +257,7 @@ class CheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SkillCheck]):
             201: s.SkillCheckSerializer,
             200: s.SkillCheckSerializer,
             400: PROBLEM,
+            409: PROBLEM,
             422: PROBLEM,
             429: LIMITED,
         },
@@ -333,13 +336,15 @@ class ReviewViewSet(viewsets.GenericViewSet[SkillCheck]):
         "has a bank, to refresh your memory of it. It is a check with `purpose: review`: "
         "answer it with `POST /api/v1/checks/{id}/submit/`. 201 with `Location` for a new "
         "review; 200 with the review you have open for this skill, if any. An unknown skill "
-        "slug is a 400 on `skill`; a skill with nothing to review yet is 422; the skill's "
+        "slug is a 400 on `skill`; a check of the skill still open is 409; a skill with "
+        "nothing to review yet is 422; the skill's "
         "attempt limits are 429 with `Retry-After`.",
         request=s.ReviewStartSerializer,
         responses={
             201: s.SkillCheckSerializer,
             200: s.SkillCheckSerializer,
             400: PROBLEM,
+            409: PROBLEM,
             422: PROBLEM,
             429: LIMITED,
         },

@@ -29,6 +29,15 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="memorystate",
+            name="lapsed",
+            field=models.BooleanField(
+                default=False,
+                help_text="The last review was failed: the skill counts at its floor until one "
+                "passes.",
+            ),
+        ),
+        migrations.AddField(
             model_name="skillcheck",
             name="purpose",
             field=models.CharField(

@@ -41,14 +41,16 @@ def world(client_for) -> dict[str, Any]:
     progress_log(enrolment=enrolment, step=path.steps.get(position=1), minutes=30)
     claim = skill_claim_set(user=owner, skill=evaluation, level=3)
     readiness_recompute(user_id=owner.pk)
-    for n in range(5):  # a skill-check bank: evaluation, level 2
-        question = Question.objects.create(
-            skill=evaluation, level=2, text=f"Q{n}", explanation=f"E{n}"
-        )
-        Choice.objects.create(question=question, position=1, text="a", is_correct=True)
+    rag = SkillFactory.create(slug="rag")
+    for skill in (evaluation, rag):  # skill-check banks at level 2
+        for n in range(5):
+            question = Question.objects.create(
+                skill=skill, level=2, text=f"Q{n}", explanation=f"E{n}"
+            )
+            Choice.objects.create(question=question, position=1, text="a", is_correct=True)
     check = skill_check_start(user=owner, skill=evaluation, level=2)
-    memories_review(  # the owner holds evaluation: a review can be started
-        user_id=owner.pk, skill_levels={evaluation.pk: 2}, rating=Rating.Good, at=timezone.now()
+    memories_review(  # the owner holds RAG: a review can be started
+        user_id=owner.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=timezone.now()
     )
     clients = {
         "anonymous": APIClient(),
@@ -128,7 +130,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] 
     ("post", "/api/v1/checks/", {"skill": "evaluation", "level": 2}, (401, 201, 200, 201)),
     ("post", "/api/v1/checks/{check}/submit/", {"answers": []}, (401, 404, 200, 404)),
     # Only the owner holds evaluation (a memory of it); the others have nothing to review.
-    ("post", "/api/v1/reviews/", {"skill": "evaluation"}, (401, 422, 201, 422)),
+    ("post", "/api/v1/reviews/", {"skill": "rag"}, (401, 422, 201, 422)),
     ("post", "/api/v1/me/delete/", {"password": "wrong password"}, (401, 400, 400, 400)),
     ("delete", "/api/v1/me/", {"password": "wrong password"}, (401, 405, 405, 405)),
 ]

@@ -91,8 +91,8 @@ def test_every_operation_documents_the_statuses_it_can_answer(schema):
         ("get", "/api/v1/roles/compare/"): {"422"},
         ("get", "/api/v1/paths/"): {"400"},  # filters
         ("get", "/api/v1/progress/"): {"400"},
-        ("post", "/api/v1/checks/"): {"422"},
-        ("post", "/api/v1/reviews/"): {"422"},
+        ("post", "/api/v1/checks/"): {"409", "422"},
+        ("post", "/api/v1/reviews/"): {"409", "422"},
         ("post", "/api/v1/checks/{id}/submit/"): {"409", "422"},
         ("get", "/api/v1/checks/"): {"400"},  # filters
     }

@@ -155,13 +155,15 @@ def test_starting_again_while_open_reopens_the_same_check_with_200(me, questions
 
 def test_no_read_shows_the_answer_key_before_submission(me, learner, skill, questions):
     started = me.post(CHECKS, {"skill": "evaluation", "level": 2}, format="json")
+    rag = SkillFactory.create(slug="rag", name="RAG")
+    bank(rag)
     services.memories_review(
         user_id=learner.pk,
-        skill_levels={skill.pk: 2},
+        skill_levels={skill.pk: 2, rag.pk: 2},
         rating=Rating.Good,
         at=timezone.now(),
     )
-    review = me.post(REVIEWS, {"skill": "evaluation"}, format="json")
+    review = me.post(REVIEWS, {"skill": "rag"}, format="json")
     check_id = started.json()["id"]
 
     reads = [
@@ -171,7 +173,7 @@ def test_no_read_shows_the_answer_key_before_submission(me, learner, skill, ques
         me.get(f"{CHECKS}{check_id}/"),
         me.get(f"{CHECKS}{review.json()['id']}/"),
         me.get(CHECKS),
-        me.get(CHECKS, {"skill": "evaluation", "purpose": "review"}),
+        me.get(CHECKS, {"skill": "rag", "purpose": "review"}),
     ]
 
     assert [r.status_code for r in reads] == [201, 201, 200, 200, 200, 200, 200]
@@ -202,6 +204,29 @@ def test_a_review_is_three_questions_of_a_skill_held(me, learner, skill, questio
     )
     assert response["Location"].endswith(f"/api/v1/checks/{body['id']}/")
     assert me.post(REVIEWS, {"skill": "evaluation"}, format="json").status_code == 200
+
+
+def test_one_attempt_per_skill_is_open_at_a_time(me, learner, skill, questions):
+    """A second check of another level, or a review, would draw questions the open check holds
+    and show their answers once submitted: refused until the open one is submitted."""
+    bank(skill, level=3)
+    services.memories_review(
+        user_id=learner.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=timezone.now()
+    )
+    open_check = me.post(CHECKS, {"skill": "evaluation", "level": 2}, format="json").json()
+
+    other_level = me.post(CHECKS, {"skill": "evaluation", "level": 3}, format="json")
+    review = me.post(REVIEWS, {"skill": "evaluation"}, format="json")
+
+    assert (
+        "still open: submit it first (it closes in 20 minutes)"
+        in problem(other_level, 409)["detail"]
+    )
+    assert problem(review, 409)["detail"] == problem(other_level, 409)["detail"]
+    assert SkillCheck.objects.filter(user=learner).count() == 1
+    me.post(f"{CHECKS}{open_check['id']}/submit/", {"answers": []}, format="json")  # failed
+    cooling = me.post(REVIEWS, {"skill": "evaluation"}, format="json")
+    assert "you can try again in 30 minutes" in problem(cooling, 429)["detail"]
 
 
 def test_bad_start_bodies(me, questions):
@@ -458,9 +483,8 @@ def test_the_history_filters_by_skill_and_purpose(me, learner, skill, questions)
     bank(other_skill)
     check = services.skill_check_start(user=learner, skill=skill, level=2)
     elsewhere = services.skill_check_start(user=learner, skill=other_skill, level=2)
-    services.memories_review(
-        user_id=learner.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=check.started_at
-    )
+    right = {a["item"]: a["choices"] for a in answers_for(check.pk)}
+    services.skill_check_submit(check=check, answers=right)  # passed: the skill is held
     review = services.review_start(user=learner, skill=skill)
 
     def ids(**params: str) -> list[int]:
@@ -590,7 +614,8 @@ def test_real_answers_are_the_ones_the_schema_documents(client_for, learner, ski
     check_id = created.json()["id"]
     documented(CHECKS, "post", created)
     documented(CHECKS, "post", me.post(CHECKS, {"skill": "evaluation", "level": 2}, format="json"))
-    documented(CHECKS, "post", me.post(CHECKS, {"skill": "evaluation", "level": 4}, format="json"))
+    other_level = me.post(CHECKS, {"skill": "evaluation", "level": 4}, format="json")
+    documented(CHECKS, "post", other_level)  # 409: the level 2 check is still open
     detail = f"{CHECKS}{{id}}/"
     documented(detail, "get", me.get(f"{CHECKS}{check_id}/"))
     documented(detail, "get", me.get(f"{CHECKS}{10**30}/"))  # past any id: a 404, not a crash
@@ -621,7 +646,7 @@ def test_real_answers_are_the_ones_the_schema_documents(client_for, learner, ski
     assert [(method, status) for method, _, status in seen] == [
         ("post", 201),
         ("post", 200),
-        ("post", 422),
+        ("post", 409),
         ("get", 200),
         ("get", 404),
         ("get", 200),

@@ -11,10 +11,11 @@ from django.db import connection
 from django.utils import timezone
 from fsrs import Card, Rating
 
-from assessments.memory import SCHEDULER, retrievability
-from assessments.models import MemoryState, SkillCheck
+from assessments.memory import SCHEDULER, retained, retrievability
+from assessments.models import SkillCheck
 from assessments.services import (
     DAILY_LIMIT,
+    TIME_LIMIT,
     memories_review,
     review_start,
     skill_check_start,
@@ -95,46 +96,103 @@ def test_a_review_is_at_the_highest_level_held_that_has_a_bank():
     assert review_start(user=user, skill=skill).level == 2
 
 
-def test_nothing_held_or_no_bank_below_it_is_nothing_to_review():
+def test_without_a_bank_at_or_below_the_level_held_a_review_draws_from_the_next_above():
     user, skill = UserFactory.create(), SkillFactory.create()
     bank(skill, level=3)
 
     with pytest.raises(ValidationError) as nothing:
         review_start(user=user, skill=skill)
     held(user, skill, level=2)
-    with pytest.raises(ValidationError) as below:
-        review_start(user=user, skill=skill)
 
-    assert nothing.value.code == below.value.code == "nothing_to_review"
-    assert not SkillCheck.objects.exists()
+    assert nothing.value.code == "nothing_to_review"
+    assert review_start(user=user, skill=skill).level == 3
 
 
-def test_a_failed_check_does_not_touch_the_memory_but_a_failed_review_does():
+def test_a_failed_review_counts_the_skill_at_its_floor_until_one_passes():
+    """A blank or failed review must not restore a fading skill (FSRS counts recall from the
+    review): the memory is lapsed, retained at half, until a review passes."""
+    user, skill = UserFactory.create(), SkillFactory.create()
+    bank(skill, level=2)
+    memory = held(user, skill, level=2)  # 60 days ago
+    now = timezone.now()
+    fading = retained(memory, now)
+    stability = memory.stability
+
+    failed = review_start(user=user, skill=skill, now=now)
+    skill_check_submit(check=failed, answers={}, now=now + timedelta(minutes=2))
+    memory.refresh_from_db()
+
+    assert 10 < fading < 20
+    assert (memory.reviews, memory.lapsed) == (2, True)
+    assert memory.stability < stability  # Again: the next review comes sooner
+    assert retained(memory, now + timedelta(minutes=3)) == 10  # the floor, not 20/20
+    assert memory.fades_at is None
+    later = now + timedelta(hours=1)  # after the cooldown
+    passed = review_start(user=user, skill=skill, now=later)
+    skill_check_submit(check=passed, answers=answered(passed, 3), now=later)
+    memory.refresh_from_db()
+    assert (memory.lapsed, retained(memory, later)) == (False, 20)
+
+
+def test_a_review_left_to_run_out_changes_nothing():
     user, skill = UserFactory.create(), SkillFactory.create()
     bank(skill, level=2)
     memory = held(user, skill, level=2)
-    check = skill_check_start(user=user, skill=skill, level=2)
+    now = timezone.now()
+    review = review_start(user=user, skill=skill, now=now)
 
-    skill_check_submit(check=check, answers={})  # none right: failed
+    with pytest.raises(ValidationError):
+        skill_check_submit(check=review, answers={}, now=now + TIME_LIMIT + timedelta(seconds=1))
 
     memory.refresh_from_db()
-    assert memory.reviews == 1  # not yet having a level is not forgetting it
-    stability = memory.stability
-    review = review_start(user=user, skill=skill)  # no cooldown: a review proves no level
-    skill_check_submit(check=review, answers={})
+    assert (memory.reviews, memory.lapsed, memory.last_review) == (1, False, START)
+
+
+def test_a_failed_check_does_not_touch_the_memory_and_holds_back_a_review():
+    user, skill = UserFactory.create(), SkillFactory.create()
+    bank(skill, level=2)
+    memory = held(user, skill, level=2)
+    now = timezone.now()
+    check = skill_check_start(user=user, skill=skill, level=2, now=now)
+
+    skill_check_submit(check=check, answers={}, now=now)  # none right: failed
+
     memory.refresh_from_db()
-    assert memory.reviews == 2
-    assert memory.stability < stability  # Again: the next review comes sooner
+    assert (memory.reviews, memory.lapsed) == (1, False)  # not having a level is not forgetting
+    with pytest.raises(ValidationError) as cooling:  # its answers were just shown
+        review_start(user=user, skill=skill, now=now + timedelta(minutes=5))
+    assert cooling.value.code == "cooldown"
+
+
+def test_a_step_below_the_level_held_does_not_refresh_it_but_a_late_one_raises_the_level():
+    user, skill = UserFactory.create(), SkillFactory.create()
+    memory = held(user, skill, level=4)  # 60 days ago
+    now = timezone.now()
+
+    memories_review(user_id=user.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=now)
+    memory.refresh_from_db()
+    assert (memory.reviews, memory.level, memory.last_review) == (1, 4, START)
+    # Progress logged late: older than the last review, so not replayed, but its level counts.
+    memories_review(
+        user_id=user.pk, skill_levels={skill.pk: 5}, rating=Rating.Good, at=START - timedelta(1)
+    )
+    memory.refresh_from_db()
+    assert (memory.reviews, memory.level) == (1, 5)
 
 
 @row_locks
 @pytest.mark.django_db(transaction=True)
-def test_racing_starts_never_exceed_the_daily_limit():
-    """Six threads start checks of one skill at six different levels at once: the learner's row
-    lock lets DAILY_LIMIT through and refuses the rest."""
+def test_racing_starts_open_one_attempt_and_never_exceed_the_daily_limit():
+    """Two attempts today already; five threads start checks of the skill at five levels at
+    once: the learner's row lock lets one through (the daily limit's third) and refuses the
+    rest (one attempt open at a time)."""
     user, skill = UserFactory.create(), SkillFactory.create()
     for level in range(1, 6):
         bank(skill, level=level)
+    for hours in (3, 2):
+        earlier = timezone.now() - timedelta(hours=hours)
+        attempt = skill_check_start(user=user, skill=skill, level=1, now=earlier)
+        skill_check_submit(check=attempt, answers=right_answers(attempt), now=earlier)
     barrier = threading.Barrier(5)
     outcomes: list[str] = []
 
@@ -154,6 +212,5 @@ def test_racing_starts_never_exceed_the_daily_limit():
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == ["daily_limit"] * (5 - DAILY_LIMIT) + ["started"] * DAILY_LIMIT
+    assert sorted(outcomes) == ["open_attempt"] * 4 + ["started"]
     assert SkillCheck.objects.filter(user=user).count() == DAILY_LIMIT
-    assert MemoryState.objects.count() == 0

@@ -175,9 +175,12 @@ def test_the_memory_api_lists_only_the_learners_own_skills_least_retained_first(
     assert body[0]["recall"] == pytest.approx(0.698, abs=0.001)
 
 
-def test_the_migration_gives_earlier_history_its_memory_states(rag_role):
-    """History from before spaced review (rows written without the services) is replayed:
-    two completions of steps teaching RAG are two Good reviews, in time order."""
+def test_the_migration_rebuilds_every_memory_from_the_history_and_marks_learners_stale(
+    rag_role,
+):
+    """History from before spaced review (rows written without the services) is replayed in
+    the order it was recorded: two completed steps teaching RAG are two Good reviews; a memory
+    the first skill checks wrote (no level, no fade time) is rebuilt from its check."""
     _, _, rag = rag_role
     migration = importlib.import_module("tracker.migrations.0013_memories_from_history")
     path = published_path(steps=0)
@@ -185,10 +188,10 @@ def test_the_migration_gives_earlier_history_its_memory_states(rag_role):
     project = StepFactory.create(path=path, position=2, kind="project")
     StepSkillFactory.create(step=read, skill=rag, level=4)  # proves 2
     StepSkillFactory.create(step=project, skill=rag, level=3)  # proves 3
-    user, kept = UserFactory.create(), UserFactory.create()
+    user, checked = UserFactory.create(), UserFactory.create()
     enrolment = enrolment_create(user=user, path=path)
     first, second = timezone.now() - timedelta(days=90), timezone.now() - timedelta(days=30)
-    for step, at in ((project, second), (read, first)):
+    for step, at in ((read, first), (project, second)):
         ProgressEntry.objects.create(
             user=user,
             enrolment=enrolment,
@@ -197,7 +200,16 @@ def test_the_migration_gives_earlier_history_its_memory_states(rag_role):
             status="completed",
             occurred_at=at,
         )
-    memories_review(user_id=kept.pk, skill_levels={rag.pk: 1}, rating=Rating.Again, at=first)
+    check_passed(checked, rag, 3, first)
+    MemoryState.objects.create(  # as the first skill checks left it
+        user=checked,
+        skill=rag,
+        state=2,
+        stability=2.3,
+        difficulty=2.1,
+        due=first,
+        last_review=first,
+    )
 
     migration.memories_from_history(django_apps, None)
 
@@ -208,7 +220,11 @@ def test_the_migration_gives_earlier_history_its_memory_states(rag_role):
         2,
         second,
     )
-    assert MemoryState.objects.get(user=kept).reviews == 1  # an existing memory is kept
+    rebuilt = MemoryState.objects.get(user=checked)
+    assert (rebuilt.level, rebuilt.reviews, rebuilt.stability) == (3, 1, 21.0)
+    assert rebuilt.fades_at == first + timedelta(days=22)
+    assert stale(user)
+    assert stale(checked)
 
 
 def test_the_dashboard_lists_the_reviews_due_by_the_learners_own_retention(rag_role):

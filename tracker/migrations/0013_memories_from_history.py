@@ -1,59 +1,56 @@
-"""Memory states for the history learners had before spaced review: each completed step is a
-Good review of the skills it teaches, and each passed skill check one of its skill, replayed in
-order through FSRS (assessments/memory.py), so that old evidence fades and reviews fall due like
-new. Learners who already have a memory of a skill keep it."""
-
-from itertools import groupby
+"""Memory states rebuilt from each learner's history, by the rule the services now follow
+(assessments/memory.py `shown`): each completed step shows the skills it teaches at the level
+its kind proves, each passed skill check its skill at its level, replayed in the order they
+were recorded. Replaces the memories the first skill checks wrote (older scheduler settings, no
+level). Every learner is marked stale: the readiness formula changed with this release."""
 
 from django.db import migrations
+from django.utils import timezone
 from fsrs import Rating
 
-from assessments.memory import card_store, new_card, reviewed
+from assessments.memory import shown
 from tracker.readiness import proven_level
 
 BATCH = 2000
 
 
-def _events(apps):
-    """(user, at, skill, level) for every review in the history."""
+def _showings(apps):
+    """(user, recorded, at, skill, level) of everything shown, in the order it was recorded."""
     StepSkill = apps.get_model("paths", "StepSkill")
     SkillCheck = apps.get_model("assessments", "SkillCheck")
-    events = [
-        (user_id, at, skill_id, proven_level(kind, level))
-        for user_id, at, skill_id, kind, level in StepSkill.objects.filter(
+    showings = [
+        (user_id, recorded, at, skill_id, proven_level(kind, level))
+        for user_id, recorded, at, skill_id, kind, level in StepSkill.objects.filter(
             step__progress_entries__status="completed"
         ).values_list(
             "step__progress_entries__user_id",
+            "step__progress_entries__created_at",
             "step__progress_entries__occurred_at",
             "skill_id",
             "step__kind",
             "level",
         )
     ]
-    events += SkillCheck.objects.filter(passed=True, purpose="verify").values_list(
-        "user_id", "submitted_at", "skill_id", "level"
-    )
-    return events
+    showings += [
+        (user_id, at, at, skill_id, level)
+        for user_id, at, skill_id, level in SkillCheck.objects.filter(
+            passed=True, submitted_at__isnull=False
+        ).values_list("user_id", "submitted_at", "skill_id", "level")
+    ]
+    return sorted(showings, key=lambda s: (s[0], s[1], s[2]))
 
 
 def memories_from_history(apps, schema_editor):
     MemoryState = apps.get_model("assessments", "MemoryState")
-    kept = set(MemoryState.objects.values_list("user_id", "skill_id"))
-    memories = []
-    for (user_id, skill_id), reviews in groupby(
-        sorted(_events(apps), key=lambda e: (e[0], e[2], e[1])), key=lambda e: (e[0], e[2])
-    ):
-        if (user_id, skill_id) in kept:
-            continue
-        memory = None
-        for _, at, _, level in reviews:
-            if memory is None:
-                memory = MemoryState(user_id=user_id, skill_id=skill_id, level=max(level, 1))
-                card_store(memory, new_card(at))
-            memory.level = max(memory.level, level)
-            reviewed(memory, Rating.Good, at)
-        memories.append(memory)
-    MemoryState.objects.bulk_create(memories, batch_size=BATCH)
+    memories = {}
+    for user_id, _recorded, at, skill_id, level in _showings(apps):
+        memory = memories.setdefault(
+            (user_id, skill_id), MemoryState(user_id=user_id, skill_id=skill_id, level=1)
+        )
+        shown(memory, level=level, rating=Rating.Good, at=at)
+    MemoryState.objects.all().delete()
+    MemoryState.objects.bulk_create(memories.values(), batch_size=BATCH)
+    apps.get_model("tracker", "LearnerProfile").objects.update(readiness_stale_at=timezone.now())
 
 
 class Migration(migrations.Migration):
