@@ -789,10 +789,7 @@ def readiness_page_get(
     best_to_verify = max(lines, key=lambda line: line["verify_points"], default=None)
     if best_to_verify is not None and best_to_verify["verify_points"] > 0:
         best_to_verify["verify_best"] = True
-    reviews = sorted(
-        (line for line in lines if line["reviewable"] and line["evidence"]["restore_points"] > 0),
-        key=lambda line: -line["evidence"]["restore_points"],
-    )
+    reviews = review_suggestions([line for line in lines if line["reviewable"]])
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,
@@ -805,6 +802,14 @@ def readiness_page_get(
         reviewable=set(checkable),
         chart=_readiness_chart(lines, history),
         history=[(snapshot.day, _history_score(snapshot)) for snapshot in history],
+    )
+
+
+def review_suggestions(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The explained breakdown lines a review would add points to, most points first."""
+    return sorted(
+        (line for line in lines if line["evidence"]["restore_points"] > 0),
+        key=lambda line: (-line["evidence"]["restore_points"], line["name"]),
     )
 
 

@@ -1,6 +1,8 @@
 """B4: the full readiness recompute (`manage.py recompute_readiness`) against one hand-written
 SQL statement that computes and upserts the same rows, at 2 000 and 20 000 learners.
 
+The learners have completed steps, claims, passed skill checks and memory states of every
+skill they completed a step of, reviewed 0 to 299 days ago (so the recompute applies decay).
 Both write the same thing: every learner x (role, level) ReadinessScore (score, breakdown as
 jsonb, computed_at) and today's ReadinessSnapshot (the SQL through a writable CTE, so it is
 still one statement). They run alternately on the same data, each over rows the other has
@@ -19,9 +21,10 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from assessments.memory import SCHEDULER
 from tests.bench.harness import Bench, Result
 from tracker.models import LearnerProfile, User
-from tracker.readiness import KIND_CEILING
+from tracker.readiness import KIND_CEILING, UNVERIFIED_WEIGHT
 
 ID = "B4"
 WHAT = "full readiness recompute, 2 000 and 20 000 learners"
@@ -75,6 +78,33 @@ WHERE u.id > %(after)s AND u.email LIKE 'b4-%%' AND u.id %% 5 < 2
 """
 
 
+# Every skill a learner completed a step of has a memory, last reviewed 0 to 299 days ago
+# (stabilities 21 to 81 days; one in seventeen lapsed), so most have faded somewhat.
+MEMORIES = """
+INSERT INTO assessments_memorystate (user_id, skill_id, level, state, stability, difficulty,
+                                     due, last_review, reviews, lapsed)
+SELECT DISTINCT ON (pe.user_id, ss.skill_id) pe.user_id, ss.skill_id, 2, 2,
+       21 + (pe.user_id + ss.skill_id) %% 4 * 20, 5.0,
+       now() - interval '1 day' * ((pe.user_id * 13 + ss.skill_id) %% 300) + interval '21 days',
+       now() - interval '1 day' * ((pe.user_id * 13 + ss.skill_id) %% 300), 1,
+       (pe.user_id + ss.skill_id) %% 17 = 0
+FROM tracker_progressentry pe JOIN paths_stepskill ss ON ss.step_id = pe.step_id
+JOIN tracker_user u ON u.id = pe.user_id
+WHERE pe.status = 'completed' AND u.id > %(after)s AND u.email LIKE 'b4-%%'
+"""
+# One learner in five passed a skill check, at level 1 to 4, of one skill.
+CHECKS = """
+INSERT INTO assessments_skillcheck (user_id, skill_id, level, purpose, started_at, expires_at,
+                                    submitted_at, correct_count, passed)
+SELECT u.id, s.id, 1 + u.id %% 4, 'verify', now() - interval '3 days',
+       now() - interval '3 days' + interval '20 minutes', now() - interval '3 days', 5, true
+FROM tracker_user u
+JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
+      FROM careers_skill) s ON s.n = (u.id * 7) %% s.total
+WHERE u.id > %(after)s AND u.email LIKE 'b4-%%' AND u.id %% 5 = 0
+"""
+
+
 def learners_ensure(count: int) -> int:
     """Make sure there are `count` b4 learners (adding the missing ones); returns how many
     learners (of any kind) now have a profile, i.e. how many the recompute covers."""
@@ -89,7 +119,7 @@ def learners_ensure(count: int) -> int:
                 LearnerProfile(user_id=u.pk, timezone=TIMEZONES[u.pk % len(TIMEZONES)])
                 for u in users
             )
-            for statement in (ENROLMENTS, ENTRIES, CLAIMS):
+            for statement in (ENROLMENTS, ENTRIES, CLAIMS, MEMORIES, CHECKS):
                 cursor.execute(statement, {"after": after})
             cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM tracker_learnerprofile")
@@ -99,13 +129,30 @@ def learners_ensure(count: int) -> int:
 # --- Baseline: one statement ------------------------------------------------------------------
 
 BASELINE = """
-WITH proficiency AS (  -- p_s: best completed-step level or half the claim
-    SELECT user_id, skill_id, max(level) AS p FROM (
-        SELECT pe.user_id, ss.skill_id, least(ss.level, ceiling.level)::numeric AS level
+WITH held AS (  -- the best of a passed check's level and 4/5 of a completed step's
+    SELECT user_id, skill_id, max(level) AS held FROM (
+        SELECT pe.user_id, ss.skill_id,
+               least(ss.level, ceiling.level) * {unverified}::numeric AS level
         FROM tracker_progressentry pe JOIN paths_stepskill ss ON ss.step_id = pe.step_id
         JOIN paths_step st ON st.id = pe.step_id
         JOIN (VALUES {ceilings}) ceiling (kind, level) ON ceiling.kind = st.kind
         WHERE pe.status = 'completed'
+        UNION ALL
+        SELECT user_id, skill_id, level::numeric FROM assessments_skillcheck
+        WHERE purpose = 'verify' AND passed
+    ) shown GROUP BY user_id, skill_id
+),
+retained AS (  -- twentieths kept: FSRS retrievability over whole days, floored at ten
+    SELECT user_id, skill_id, CASE WHEN lapsed THEN 10 ELSE greatest(10, least(20, floor(
+        20 * power(1 + {factor}::float8 * floor(extract(epoch FROM now() - last_review)
+                   / 86400)::float8 / stability, {decay}::float8) / 0.9::float8
+        + 1e-9::float8))) END AS steps
+    FROM assessments_memorystate
+),
+proficiency AS (  -- p_s: the held level as retained, or half the claim
+    SELECT user_id, skill_id, max(level) AS p FROM (
+        SELECT h.user_id, h.skill_id, h.held * coalesce(r.steps, 20)::numeric / 20 AS level
+        FROM held h LEFT JOIN retained r USING (user_id, skill_id)
         UNION ALL
         SELECT user_id, skill_id, level * 0.5 FROM tracker_skillclaim
     ) evidence GROUP BY user_id, skill_id
@@ -148,9 +195,17 @@ ON CONFLICT (user_id, role_id, level_id) DO UPDATE
 SET score = EXCLUDED.score, breakdown = EXCLUDED.breakdown, computed_at = EXCLUDED.computed_at
 """
 
-# The step kinds' evidence ceilings, from the one place they are defined.
-BASELINE = BASELINE.replace(
-    "{ceilings}", ", ".join(f"('{kind}', {level})" for kind, level in KIND_CEILING.items())
+DECAY = -SCHEDULER.parameters[20]  # FSRS's forgetting curve, computed as fsrs computes it
+FACTOR = 0.9 ** (1 / DECAY) - 1
+# The step kinds' evidence ceilings, the unverified weight and FSRS's forgetting curve, from
+# the one place each is defined.
+BASELINE = (
+    BASELINE.replace(
+        "{ceilings}", ", ".join(f"('{kind}', {level})" for kind, level in KIND_CEILING.items())
+    )
+    .replace("{unverified}", str(float(UNVERIFIED_WEIGHT)))
+    .replace("{factor}", repr(FACTOR))
+    .replace("{decay}", repr(DECAY))
 )
 
 

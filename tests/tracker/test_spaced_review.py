@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fsrs import Rating
 
-from assessments.models import MemoryState, SkillCheck
+from assessments.models import Choice, MemoryState, Question, SkillCheck
 from assessments.services import memories_review
 from tests.factories import (
     LevelFactory,
@@ -293,3 +293,45 @@ def test_desired_retention_through_the_api_is_bounded_with_a_field_error(client_
     else:
         assert stored == 0.9  # unchanged
         assert [e["field"] for e in response.json()["errors"]] == ["desired_retention"]
+
+
+def test_through_the_api_a_fading_skill_is_reviewed_and_restored(client_for):
+    """The mobile flow: the readiness answer names the review that restores points; the
+    learner starts it, submits every answer right, and after the recompute the skill counts in
+    full and is no longer due."""
+    role, level = RoleFactory.create(), LevelFactory.create()
+    rag = SkillFactory.create(slug="rag", name="RAG")
+    RequirementFactory.create(role=role, level=level, skill=rag, target_level=4, weight=1)
+    for n in range(3):
+        question = Question.objects.create(skill=rag, level=4, text=f"Q{n}", explanation="E")
+        Choice.objects.create(question=question, position=1, text="right", is_correct=True)
+        Choice.objects.create(question=question, position=2, text="wrong", is_correct=False)
+    user = UserFactory.create()
+    long_ago = timezone.now() - timedelta(days=200)
+    memories_review(user_id=user.pk, skill_levels={rag.pk: 4}, rating=Rating.Good, at=long_ago)
+    check_passed(user, rag, 4, long_ago)
+    readiness_recompute(user_id=user.pk)
+    api = client_for(user)
+    url = f"/api/v1/readiness/{role.slug}/?level={level.slug}"
+
+    before = api.get(url).json()
+    started = api.post("/api/v1/reviews/", {"skill": "rag"}, format="json")
+    answers = [
+        {"item": q["id"], "choices": [c["id"] for c in q["choices"] if c["text"] == "right"]}
+        for q in started.json()["questions"]
+    ]
+    submitted = api.post(
+        f"/api/v1/checks/{started.json()['id']}/submit/", {"answers": answers}, format="json"
+    )
+    readiness_recompute(user_id=user.pk)
+    after = api.get(url).json()
+
+    assert before["score"] == 75.0  # 4 x 15/20 of 4
+    assert before["reviews"] == [
+        {"skill": "rag", "name": "RAG", "restore_points": 25.0, "retained": 0.75}
+    ]
+    assert started.status_code == 201
+    assert submitted.json()["result"]["passed"] is True
+    assert (after["score"], after["reviews"]) == (100.0, [])
+    (memory,) = api.get("/api/v1/memory/").json()
+    assert (memory["retained"], memory["due"], memory["fading"]) == (1.0, False, False)

@@ -109,18 +109,28 @@ READINESS_DETAIL = response(
                 "target": 2,
                 "target_band": "Working",
                 "weight": 3,
-                "current": 2.0,
-                "earned": 10.34,
+                "current": 1.5,
+                "earned": 7.76,
                 "possible": 10.34,
                 "evidence": {
-                    "source": "step",
-                    "kind": "read",
-                    "step_title": "Read: chunking strategies",
-                    "taught": 4,
-                    "counts_up_to": 2,
-                    "capped": True,
-                    "note": "read: counts up to 2; a project or an assessment proves more",
+                    "source": "check",
+                    "verified": True,
+                    "checked_level": 2,
+                    "retained": 0.75,
+                    "recall": 0.698,
+                    "fading": True,
+                    "restore_points": 2.59,
+                    "note": "verified by a skill check at 2; fading: 75% retained, review to "
+                    "restore",
                 },
+            }
+        ],
+        "reviews": [
+            {
+                "skill": "rag-architecture",
+                "name": "RAG architecture",
+                "restore_points": 2.59,
+                "retained": 0.75,
             }
         ],
         "next_steps": [NEXT_STEP],

@@ -317,13 +317,35 @@ class NextStepSerializer(serializers.Serializer[Any]):
     gain_per_hour = serializers.FloatField()
 
 
+class ReviewSuggestionSerializer(serializers.Serializer[Any]):
+    skill = serializers.SlugField()
+    name = serializers.CharField()
+    restore_points = serializers.FloatField(
+        source="evidence.restore_points", help_text="Readiness points a passed review restores."
+    )
+    retained = serializers.FloatField(
+        source="evidence.retained", help_text="The share (0.5-1) of the skill that counts now."
+    )
+
+
 class ReadinessDetailSerializer(ReadinessScoreSerializer):
     breakdown = BreakdownLineSerializer(many=True)
+    reviews = ReviewSuggestionSerializer(
+        many=True,
+        help_text="Fading skills a review would restore points to, most first "
+        "(POST /api/v1/reviews/ with the skill): the first of the next best steps.",
+    )
     next_steps = NextStepSerializer(many=True)
     model_note = serializers.CharField(help_text="What in this answer is Pathwise's own model.")
 
     class Meta(ReadinessScoreSerializer.Meta):
-        fields = (*ReadinessScoreSerializer.Meta.fields, "breakdown", "next_steps", "model_note")
+        fields = (
+            *ReadinessScoreSerializer.Meta.fields,
+            "breakdown",
+            "reviews",
+            "next_steps",
+            "model_note",
+        )
 
 
 class SkillMemorySerializer(serializers.Serializer[Any]):

@@ -510,7 +510,8 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
 
     @extend_schema(
         summary="Readiness for one role and level, explained",
-        description="The breakdown per required skill and the next best steps.",
+        description="The breakdown per required skill (what each level rests on: verified, "
+        "self-reported, fading), the reviews that would restore points and the next best steps.",
         parameters=[LEVEL],
         responses={200: s.ReadinessDetailSerializer, 404: PROBLEM},
         examples=[ex.READINESS_DETAIL],
@@ -524,6 +525,8 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
         data = s.ReadinessScoreSerializer(score).data
         lines = selectors.breakdown_explained(score=score)
         data["breakdown"] = s.BreakdownLineSerializer(lines, many=True).data
+        reviews = selectors.review_suggestions(lines)
+        data["reviews"] = s.ReviewSuggestionSerializer(reviews, many=True).data
         data["next_steps"] = s.NextStepSerializer(next_steps, many=True).data
         data["model_note"] = readiness.MODEL_NOTE
         return Response(data)
