@@ -39,6 +39,7 @@ LEARNER = {
     "settings": "/settings/",
     "check-start": "/skills/rag-architecture/check/2/",
     "check-open": "/checks/{open_check}/",
+    "review-start": "/skills/evaluation/review/",
     "check-result": "/checks/{done_check}/",
 }
 CURATOR = {
@@ -56,10 +57,14 @@ def learner_with_history() -> User:
 
 
 def checks_for(learner: User) -> dict[str, int]:
-    """An open skill check and a submitted one (RAG architecture, levels 3 and 2)."""
+    """An open skill check (vector databases, level 2) and a submitted one (RAG architecture,
+    level 2): one attempt per skill is open at a time."""
     banks_load()
-    rag = Skill.objects.get(slug="rag-architecture")
-    open_check = skill_check_start(user=learner, skill=rag, level=3)
+    vectors, rag = (
+        Skill.objects.get(slug="vector-databases"),
+        Skill.objects.get(slug="rag-architecture"),
+    )
+    open_check = skill_check_start(user=learner, skill=vectors, level=2)
     done = skill_check_start(user=learner, skill=rag, level=2)
     skill_check_submit(check=done, answers={})
     return {"open_check": open_check.pk, "done_check": done.pk}
