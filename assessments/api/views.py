@@ -11,6 +11,7 @@ Refusals of the services (assessments/services.py), as problems:
 - no_questions, nothing_to_review, invalid_choice, an item not in the check: 422."""
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
@@ -65,6 +66,26 @@ def _refused(error: DjangoValidationError, now: datetime) -> APIException:
     if code in ("expired", "open_attempt"):
         return Conflict(message)
     return Unprocessable(message)
+
+
+def _started(
+    request: Request,
+    body: type[serializers.Serializer[Any]],
+    start: Callable[..., SkillCheck],
+) -> Response:
+    """Start (or reopen) a check or review from the request body: 201 when it is new, 200 for
+    the one already open."""
+    serializer = body(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    now = timezone.now()
+    try:
+        check = start(user=_learner(request), now=now, **serializer.validated_data)
+    except DjangoValidationError as refused:
+        raise _refused(refused, now) from refused
+    created = check.started_at == now
+    return _check_response(
+        request, check, now, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    )
 
 
 def _learner(request: Request) -> AbstractBaseUser:
@@ -269,19 +290,7 @@ class CheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SkillCheck]):
         ],
     )
     def create(self, request: Request) -> Response:
-        serializer = s.SkillCheckStartSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        now = timezone.now()
-        try:
-            check = services.skill_check_start(
-                user=_learner(request), now=now, **serializer.validated_data
-            )
-        except DjangoValidationError as refused:
-            raise _refused(refused, now) from refused
-        created = check.started_at == now
-        return _check_response(
-            request, check, now, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return _started(request, s.SkillCheckStartSerializer, services.skill_check_start)
 
     @extend_schema(
         summary="Submit a check's answers",
@@ -354,16 +363,4 @@ class ReviewViewSet(viewsets.GenericViewSet[SkillCheck]):
         ],
     )
     def create(self, request: Request) -> Response:
-        serializer = s.ReviewStartSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        now = timezone.now()
-        try:
-            check = services.review_start(
-                user=_learner(request), now=now, **serializer.validated_data
-            )
-        except DjangoValidationError as refused:
-            raise _refused(refused, now) from refused
-        created = check.started_at == now
-        return _check_response(
-            request, check, now, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return _started(request, s.ReviewStartSerializer, services.review_start)

@@ -14,7 +14,6 @@ from tests.factories import SkillFactory, UserFactory
 from tests.markers import postgres_only
 from tests.processes import wait_for
 from tests.tracker import test_workers_e2e
-from tracker import tasks
 from tracker.models import LearnerProfile, ReminderDelivery
 
 pytestmark = [
@@ -53,21 +52,7 @@ def test_reviews_due_reminders_go_out_once_despite_repeated_tasks_and_two_beats(
         )
     celery("worker")
 
-    tasks.send_due_reminders.delay()  # two beat processes firing in the same hour
-    tasks.send_due_reminders.delay()
-    claimed = wait_for(
-        lambda: list(ReminderDelivery.objects.values_list("pk", flat=True)) or None,
-        15,
-        "reminders to be claimed",
-    )
-    tasks.send_reminder_batch.delay(claimed)  # the same send task delivered twice more
-    tasks.send_reminder_batch.delay(claimed)
-    wait_for(
-        lambda: ReminderDelivery.objects.filter(status="sent").count() == len(learners),
-        20,
-        "every reminder to be sent",
-    )
-    wait_for(lambda: broker.drained("reminders", "celery"), 20, "the queues to drain")
+    test_workers_e2e.sent_despite_duplicates(len(learners), broker)
 
     mail_dir = tmp_path / "mail"
     assert test_workers_e2e.emails_by_recipient(mail_dir) == Counter({u.email: 1 for u in learners})
