@@ -83,21 +83,33 @@ def reviewed(memory: MemoryState, rating: Rating, at: datetime) -> MemoryState:
     return memory
 
 
-def shown(
-    memory: MemoryState, *, level: int, rating: Rating, at: datetime, review: bool = False
-) -> bool:
+STEP, CHECK, REVIEW = "step", "check", "review"
+"""What a learner showed a skill by: a step completed for the first time, a check passed, a
+review check (whose result is the rating)."""
+
+
+def refreshes(memory: MemoryState, *, level: int, by: str) -> bool:
+    """Whether showing the skill at `level` reviews the memory (refreshing it): a review check
+    always does; a step or a check only at or above the level the memory holds (reading an
+    introduction does not refresh an expert skill), and a step never clears a lapse (only a
+    passed review or check does)."""
+    if memory.last_review is None or by == REVIEW:
+        return True
+    return level >= memory.level and not (by == STEP and memory.lapsed)
+
+
+def shown(memory: MemoryState, *, level: int, rating: Rating, at: datetime, by: str) -> bool:
     """Apply what a learner showed of the skill at `level` to their memory (not saved); True if
-    it is a review. The memory keeps the highest level shown. It is reviewed unless the showing
-    is older than its last review (progress logged late is not replayed into it), or is below
-    its level and not a review check (reading an introduction does not refresh an expert skill);
-    a review check reviews whatever level it draws from."""
-    older = memory.last_review is not None and at < memory.last_review
-    below = memory.last_review is not None and level < memory.level and not review
-    memory.level = max(memory.level, level, 1)
-    if older or below:
-        return False
-    reviewed(memory, rating, at)
-    return True
+    it was a review. A step or a check raises the level the memory holds (a review checks it,
+    it shows no new level); it reviews the memory if it `refreshes` it and is not older than
+    the last review (progress logged late is not replayed into the memory)."""
+    older = memory.last_review is not None and at < memory.last_review and by != REVIEW
+    refresh = refreshes(memory, level=level, by=by) and not older
+    if by != REVIEW:
+        memory.level = max(memory.level, level, 1)
+    if refresh:
+        reviewed(memory, rating, at)
+    return refresh
 
 
 def retrievability(memory: MemoryState, at: datetime) -> float:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fsrs import Rating
 
-from assessments.memory import shown
+from assessments.memory import CHECK, REVIEW, STEP, shown
 from assessments.models import CheckItem, MemoryState, Question, SkillCheck
 from assessments.signals import memory_reviewed, skill_verified
 from careers.models import Skill
@@ -119,7 +119,7 @@ def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime)
             params={"retry_at": again},
         )
     failed_at = [
-        submitted or expires
+        min(submitted, expires) if submitted else expires  # a late submission: when it ran out
         for _started, passed, expires, submitted in recent
         if passed is False or (submitted is None and expires <= now)
     ]
@@ -256,7 +256,7 @@ def _submit(
             skill_levels={check.skill_id: check.level},
             rating=rating,
             at=now,
-            review=reviewing,
+            by=REVIEW if reviewing else CHECK,
         )
     if reviewing:
         memory_reviewed.send(sender=SkillCheck, user_id=check.user_id, skill_id=check.skill_id)
@@ -269,10 +269,10 @@ def _submit(
 
 def review_rating(check: SkillCheck) -> Rating | None:
     """What a submitted check says of the learner's memory of the skill: a passed check is
-    Good; a review all right Good, passed with one wrong Hard, failed Again; a failed check
-    None (it shows the level is not there yet, not that the skill was forgotten), and so is
-    an attempt that ran out of time (abandoned: it shows nothing)."""
-    if check.submitted_at is None or check.submitted_at > check.expires_at:
+    Good; a failed or timed-out check None (it shows the level is not there yet, not that the
+    skill was forgotten); a review all right Good, passed with one wrong Hard, failed or left
+    to run out Again (so that running out is no way around a failed review)."""
+    if check.submitted_at is None:
         return None
     if check.purpose == SkillCheck.Purpose.VERIFY:
         return Rating.Good if check.passed else None
@@ -288,11 +288,12 @@ def memories_review(
     skill_levels: Mapping[int, int],
     rating: Rating,
     at: datetime,
-    review: bool = False,
+    by: str = STEP,
 ) -> list[MemoryState]:
-    """What the learner showed of each skill, at a level, applied to their memory of it
-    (assessments/memory.py `shown`: FSRS reviews, the level kept): Good for a step completed or
-    a check passed; a review check (`review`) rates itself. The first showing starts a memory."""
+    """What the learner showed of each skill, at a level, `by` a step, a check or a review,
+    applied to their memory of it (assessments/memory.py `shown`: FSRS reviews, the level
+    kept): Good for a step completed or a check passed; a review rates itself. The first
+    showing starts a memory."""
     found = {
         m.skill_id: m
         for m in MemoryState.objects.select_for_update().filter(
@@ -302,7 +303,7 @@ def memories_review(
     memories = []
     for skill_id, level in skill_levels.items():
         memory = found.get(skill_id) or MemoryState(user_id=user_id, skill_id=skill_id, level=1)
-        shown(memory, level=level, rating=rating, at=at, review=review)
+        shown(memory, level=level, rating=rating, at=at, by=by)
         memories.append(memory)
     MemoryState.objects.bulk_create(
         memories,

@@ -95,6 +95,11 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/check.html",
-        {"check": check, "open": open_now, "error": error},
+        {
+            "check": check,
+            "open": open_now,
+            "error": error,
+            "ran_out": check.submitted_at is not None and check.submitted_at > check.expires_at,
+        },
         status=422 if error else 200,
     )

@@ -253,11 +253,14 @@ def next_best_steps(
     levels: Proficiency,
     candidates: Iterable[CandidateStep],
     limit: int = 5,
+    fading: Mapping[int, int] | None = None,
 ) -> list[NextStep]:
     """The candidate steps that add the most readiness per estimated hour, best first; steps
     that add nothing are left out. Completing a step raises each skill it proves to that level,
-    unverified. Ties go to the larger gain, then the lower step id. Of
-    units that start with the same step, only the best is kept.
+    unverified; except a fading skill (`fading`: skill -> the level a step must reach to refresh
+    it, above 5 when none can), which a step below that level leaves as it is. Ties go to the
+    larger gain, then the lower step id. Of units that start with the same step, only the best
+    is kept.
 
     Exact, without a Fraction per skill and step: a gain is a difference of Scorer numerators
     (integers) over its denominator."""
@@ -270,6 +273,8 @@ def next_best_steps(
     for step in candidates:
         raised = dict(scaled)
         for skill, level in step.skill_levels.items():
+            if fading and level < fading.get(skill, 0):
+                continue
             raised[skill] = max(raised.get(skill, 0), scaled_level(SkillEvidence(completed=level)))
         gain = scorer.numerator(raised) - now
         if gain > 0:

@@ -295,7 +295,7 @@ def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dic
     above_default = [u for u, retention in wanted.items() if retention > DEFAULT_RETENTION]
     memories = (
         MemoryState.objects.filter(user_id__in=list(wanted))
-        .filter(Q(due__lte=now) | Q(user_id__in=above_default))
+        .filter(Q(due__lte=now) | Q(lapsed=True) | Q(user_id__in=above_default))
         .select_related("skill")
         .only(
             "user_id",
@@ -306,12 +306,13 @@ def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dic
             "difficulty",
             "due",
             "last_review",
+            "lapsed",
         )
     )
     due: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for memory in memories:
         recall = retrievability(memory, now)
-        if recall < wanted[memory.user_id]:
+        if memory.lapsed or recall < wanted[memory.user_id]:
             due[memory.user_id].append((recall, memory.skill.name))
     if not due:
         return {}

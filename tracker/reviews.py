@@ -8,7 +8,7 @@ from datetime import datetime
 
 from fsrs import Rating
 
-from assessments.memory import retained, retrievability, shown
+from assessments.memory import CHECK, REVIEW, STEP, retained, retrievability, shown
 from assessments.models import MemoryState, SkillCheck
 from assessments.retention import RETAINED_STEPS
 from assessments.services import review_rating
@@ -42,7 +42,8 @@ class SkillMemory:
     level: int  # the highest level reviewed (what a review checks)
     retrievability: float  # the chance of recalling it now, 0-1
     retained_steps: int  # twentieths of the held level that count now
-    due: bool  # below the learner's desired retention
+    lapsed: bool  # the last review failed: counts at the floor until a review passes
+    due: bool  # lapsed, or below the learner's desired retention
 
     @property
     def retained_fraction(self) -> float:
@@ -56,8 +57,8 @@ class SkillMemory:
 def memories_for(
     *, user: User, at: datetime, desired_retention: float | None = None
 ) -> list[SkillMemory]:
-    """The learner's memory of each skill they hold, least retained first (due: below their
-    desired retention, read from their profile unless given)."""
+    """The learner's memory of each skill they hold, lapsed first, then least retained (due:
+    lapsed or below their desired retention, read from their profile unless given)."""
     wanted = desired_retention or LearnerProfile.objects.get(user=user).desired_retention
     memories = []
     for memory in MemoryState.objects.filter(user=user).select_related("skill"):
@@ -68,10 +69,11 @@ def memories_for(
                 level=memory.level,
                 retrievability=recall,
                 retained_steps=retained(memory, at),
-                due=recall < wanted,
+                lapsed=memory.lapsed,
+                due=memory.lapsed or recall < wanted,
             )
         )
-    return sorted(memories, key=lambda m: (m.retrievability, m.skill.name))
+    return sorted(memories, key=lambda m: (not m.lapsed, m.retrievability, m.skill.name))
 
 
 def reviews_due(
@@ -83,33 +85,35 @@ def reviews_due(
 
 def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
     """skill -> retained fraction in twentieths at `until`, from what the learner showed up to
-    then (steps completed, checks and reviews submitted) replayed through their memory in the
-    order it was recorded, by the same rule as live (assessments/memory.py `shown`): what they
-    retained on a past day, for the history of their scores."""
-    showings: list[tuple[datetime, datetime, int, int, Rating, bool]] = [
-        (recorded, at, skill_id, proven_level(kind, level), Rating.Good, False)
-        for recorded, at, skill_id, kind, level in StepSkill.objects.filter(
-            step__progress_entries__user_id=user_id,
-            step__progress_entries__status=ProgressEntry.Status.COMPLETED,
-            step__progress_entries__occurred_at__lte=until,
-        ).values_list(
-            "step__progress_entries__created_at",
-            "step__progress_entries__occurred_at",
-            "skill_id",
-            "step__kind",
-            "level",
+    then (steps first completed, checks and reviews submitted) replayed through their memory in
+    the order it was recorded, by the same rules as live (assessments/memory.py `shown`): what
+    they retained on a past day, for the history of their scores. A reconstruction: progress
+    logged late is placed by when it was recorded, as live."""
+    first_completed: dict[int, tuple[datetime, datetime]] = {}
+    for step_id, recorded, at in (
+        ProgressEntry.objects.filter(
+            user_id=user_id, status=ProgressEntry.Status.COMPLETED, occurred_at__lte=until
         )
+        .order_by("created_at", "pk")
+        .values_list("step_id", "created_at", "occurred_at")
+    ):
+        first_completed.setdefault(step_id, (recorded, min(at, recorded)))
+    showings: list[tuple[datetime, datetime, int, int, Rating, str]] = [
+        (*first_completed[step_id], skill_id, proven_level(kind, level), Rating.Good, STEP)
+        for step_id, kind, skill_id, level in StepSkill.objects.filter(
+            step_id__in=first_completed
+        ).values_list("step_id", "step__kind", "skill_id", "level")
     ]
     for check in SkillCheck.objects.filter(user_id=user_id, submitted_at__lte=until):
         rating = review_rating(check)
         if rating is not None and check.submitted_at is not None:
-            review = check.purpose == SkillCheck.Purpose.REVIEW
+            by = REVIEW if check.purpose == SkillCheck.Purpose.REVIEW else CHECK
             at = check.submitted_at
-            showings.append((at, at, check.skill_id, check.level, rating, review))
+            showings.append((at, at, check.skill_id, check.level, rating, by))
     memories: dict[int, MemoryState] = {}
-    for _recorded, at, skill_id, level, rating, review in sorted(showings, key=lambda s: s[:2]):
+    for _recorded, at, skill_id, level, rating, by in sorted(showings, key=lambda s: s[:2]):
         memory = memories.setdefault(
             skill_id, MemoryState(user_id=user_id, skill_id=skill_id, level=1)
         )
-        shown(memory, level=level, rating=rating, at=at, review=review)
+        shown(memory, level=level, rating=rating, at=at, by=by)
     return {skill_id: retained(memory, until) for skill_id, memory in memories.items()}

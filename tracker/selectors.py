@@ -2,6 +2,7 @@
 queries. The web dashboard and the API both read through here."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -18,7 +19,7 @@ from assessments.models import MemoryState
 from assessments.retention import RETAINED_STEPS
 from assessments.selectors import check_level_for, checkable_levels, verified_levels
 from careers.bands import BANDS
-from careers.models import Role, RoleRequirement, SeniorityLevel
+from careers.models import PROFICIENCY_MAX, Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
 from careers.selectors import role_entry_ranks
 from paths.models import LearningPath, Step, StepSkill
@@ -157,6 +158,17 @@ def _step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
     ]
 
 
+def fading_skills(*, user_id: int) -> dict[int, int]:
+    """Skill -> the level a step must reach to refresh it, for the learner's fading skills
+    (assessments/memory.py `refreshes`): the level held, or never (6) while lapsed."""
+    now = timezone.now()
+    return {
+        memory.skill_id: PROFICIENCY_MAX + 1 if memory.lapsed else memory.level
+        for memory in MemoryState.objects.filter(user_id=user_id)
+        if retained(memory, now) < RETAINED_STEPS
+    }
+
+
 def next_best_steps(
     *, score: ReadinessScore | None, limit: int = NEXT_STEPS_LIMIT
 ) -> list[NextStep]:
@@ -176,7 +188,9 @@ def next_best_steps(
     }
     routes = _routes(score.user_id, score.level.rank)
     units = next_steps.candidate_units(_step_facts({r.path_id for r in routes}), routes)
-    best = readiness.next_best_steps(requirements, levels, [u for u, _ in units.values()], limit)
+    candidates = [u for u, _ in units.values()]
+    fading = fading_skills(user_id=score.user_id)
+    best = readiness.next_best_steps(requirements, levels, candidates, limit, fading)
     steps = Step.objects.select_related("path").in_bulk(
         {step_id for b in best for step_id in (*b.chain, b.step_id)}
     )
@@ -660,7 +674,8 @@ def breakdown_explained(*, score: ReadinessScore) -> list[dict[str, Any]]:
             retained=retained(memory, now) if memory else RETAINED_STEPS,
             recall=retrievability(memory, now) if memory else None,
         )
-        lines.append({**line, "evidence": _evidence(shown, line)})
+        memory_level = memory.level if memory else None
+        lines.append({**line, "evidence": _evidence(shown, line), "memory_level": memory_level})
     return lines
 
 
@@ -789,7 +804,7 @@ def readiness_page_get(
     best_to_verify = max(lines, key=lambda line: line["verify_points"], default=None)
     if best_to_verify is not None and best_to_verify["verify_points"] > 0:
         best_to_verify["verify_best"] = True
-    reviews = review_suggestions([line for line in lines if line["reviewable"]])
+    reviews = review_suggestions(lines, checkable)
     history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
     return ReadinessPage(
         role=role,
@@ -805,10 +820,17 @@ def readiness_page_get(
     )
 
 
-def review_suggestions(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The explained breakdown lines a review would add points to, most points first."""
+def review_suggestions(
+    lines: list[dict[str, Any]], reviewable: Collection[str]
+) -> list[dict[str, Any]]:
+    """The explained breakdown lines a review would add points to, of skills with a bank to
+    review from (`reviewable` slugs), most points first."""
     return sorted(
-        (line for line in lines if line["evidence"]["restore_points"] > 0),
+        (
+            line
+            for line in lines
+            if line["skill"] in reviewable and line["evidence"]["restore_points"] > 0
+        ),
         key=lambda line: (-line["evidence"]["restore_points"], line["name"]),
     )
 
@@ -817,8 +839,10 @@ def _verify_points(line: dict[str, Any]) -> float:
     """The points passing the line's check would add (0 without a check, when the level it
     proves counts no more than the current one, or when a check already verified it: then a
     review restores it)."""
-    checked = line["evidence"]["checked_level"]
+    checked, held = line["evidence"]["checked_level"], line["memory_level"]
     if line["check_level"] is None or (checked is not None and checked >= line["check_level"]):
+        return 0.0
+    if held is not None and line["check_level"] < held:  # refreshes nothing: counts no more
         return 0.0
     target = line["target"]
     gained = min(line["check_level"], target) - min(line["current"], target)

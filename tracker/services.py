@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fsrs import Rating
 
+from assessments.memory import STEP
 from assessments.services import memories_review
 from careers.models import PROFICIENCY_MAX, PROFICIENCY_MIN, SeniorityLevel, Skill
 from paths.models import LearningPath, Step, StepSkill
@@ -517,7 +518,7 @@ def _progress_store(
     entry.full_clean(exclude=["user", "enrolment", "step"], validate_constraints=False)
     entry.save()
     if completing:
-        _step_reviewed(enrolment.user_id, step, entry.occurred_at)
+        _step_reviewed(entry)
     if completing and _completed_step_ids(enrolment) >= set(
         enrolment.path.steps.values_list("pk", flat=True)
     ):
@@ -528,14 +529,28 @@ def _progress_store(
     return ProgressResult(entry=entry, created=True)
 
 
-def _step_reviewed(user_id: int, step: Step, at: datetime) -> None:
-    """Completing a step is a review of each skill it teaches, at the level its kind proves."""
+def _step_reviewed(entry: ProgressEntry) -> None:
+    """Completing a step for the first time shows each skill it teaches, at the level its kind
+    proves (a review of the learner's memory of it, assessments/memory.py `shown`). Ticking a
+    step done again shows nothing new: it must not restore a fading skill."""
+    repeated = ProgressEntry.objects.filter(
+        user_id=entry.user_id, step_id=entry.step_id, status=ProgressEntry.Status.COMPLETED
+    ).exclude(pk=entry.pk)
+    if repeated.exists():
+        return
+    step = entry.step
     skill_levels: dict[int, int] = {}
     for skill_id, level in StepSkill.objects.filter(step=step).values_list("skill_id", "level"):
         proven = readiness.proven_level(step.kind, level)
         skill_levels[skill_id] = max(skill_levels.get(skill_id, 0), proven)
     if skill_levels:
-        memories_review(user_id=user_id, skill_levels=skill_levels, rating=Rating.Good, at=at)
+        memories_review(
+            user_id=entry.user_id,
+            skill_levels=skill_levels,
+            rating=Rating.Good,
+            at=min(entry.occurred_at, timezone.now()),  # a clock a little ahead is not ahead
+            by=STEP,
+        )
 
 
 # --- Skill claims --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from fsrs import Card, Rating, Scheduler
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.memory import PARAMETERS, retrievability
+from assessments.memory import PARAMETERS, REVIEW, retrievability
 from assessments.models import Choice, MemoryState, Question
 from assessments.services import memories_review, skill_check_start, skill_check_submit
 from tests.factories import SkillFactory, UserFactory
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def memory_review(*, user, skill, rating, at):
-    (memory,) = memories_review(user_id=user.pk, skill_levels={skill.pk: 2}, rating=rating, at=at)
+    (memory,) = memories_review(
+        user_id=user.pk, skill_levels={skill.pk: 2}, rating=rating, at=at, by=REVIEW
+    )
     return memory
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from fsrs import Card, Rating
 
-from assessments.memory import SCHEDULER, retained, retrievability
+from assessments.memory import CHECK, REVIEW, SCHEDULER, retained, retrievability
 from assessments.models import SkillCheck
 from assessments.services import (
     DAILY_LIMIT,
@@ -134,7 +134,9 @@ def test_a_failed_review_counts_the_skill_at_its_floor_until_one_passes():
     assert (memory.lapsed, retained(memory, later)) == (False, 20)
 
 
-def test_a_review_left_to_run_out_changes_nothing():
+def test_a_review_left_to_run_out_and_sent_late_counts_as_failed():
+    """Running out is no way around a failed review: sent late, it lapses the skill (and shows
+    the answers); never sent, it changes nothing (and shows nothing)."""
     user, skill = UserFactory.create(), SkillFactory.create()
     bank(skill, level=2)
     memory = held(user, skill, level=2)
@@ -145,7 +147,11 @@ def test_a_review_left_to_run_out_changes_nothing():
         skill_check_submit(check=review, answers={}, now=now + TIME_LIMIT + timedelta(seconds=1))
 
     memory.refresh_from_db()
-    assert (memory.reviews, memory.lapsed, memory.last_review) == (1, False, START)
+    assert (memory.reviews, memory.lapsed) == (2, True)
+    unsent = review_start(user=user, skill=skill, now=now + timedelta(hours=2))
+    assert unsent.submitted_at is None  # left alone: the memory is as the late one left it
+    memory.refresh_from_db()
+    assert memory.reviews == 2
 
 
 def test_a_failed_check_does_not_touch_the_memory_and_holds_back_a_review():
@@ -214,3 +220,23 @@ def test_racing_starts_open_one_attempt_and_never_exceed_the_daily_limit():
 
     assert sorted(outcomes) == ["open_attempt"] * 4 + ["started"]
     assert SkillCheck.objects.filter(user=user).count() == DAILY_LIMIT
+
+
+def test_only_a_review_or_a_check_clears_a_lapse_and_a_review_shows_no_new_level():
+    user, skill = UserFactory.create(), SkillFactory.create()
+    memory = held(user, skill, level=2)
+    now = timezone.now()
+    memories_review(
+        user_id=user.pk, skill_levels={skill.pk: 3}, rating=Rating.Again, at=now, by=REVIEW
+    )
+    memory.refresh_from_db()
+    assert (memory.level, memory.lapsed) == (2, True)  # a review at 3 is not level 3 shown
+
+    memories_review(user_id=user.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=now)
+    memory.refresh_from_db()
+    assert (memory.lapsed, memory.reviews) == (True, 2)  # a step does not clear it
+    memories_review(
+        user_id=user.pk, skill_levels={skill.pk: 2}, rating=Rating.Good, at=now, by=CHECK
+    )
+    memory.refresh_from_db()
+    assert (memory.lapsed, memory.reviews) == (False, 3)  # a passed check does

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fsrs import Rating
 
+from assessments.memory import REVIEW, retained
 from assessments.models import Choice, MemoryState, Question, SkillCheck
 from assessments.services import memories_review
+from careers.models import RoleRequirement
 from tests.factories import (
     LevelFactory,
     RequirementFactory,
@@ -28,8 +30,13 @@ from tests.web.clients import signed_in
 from tracker.models import LearnerProfile, ProgressEntry, ReadinessScore
 from tracker.recompute import faded_learners_mark_stale, readiness_recompute, stale_sweep
 from tracker.reviews import memories_for, retained_steps_replayed
-from tracker.selectors import breakdown_explained
-from tracker.services import enrolment_create, progress_log, skill_claim_set
+from tracker.selectors import _verify_points, breakdown_explained, next_best_steps
+from tracker.services import (
+    enrolment_create,
+    learner_profile_update,
+    progress_log,
+    skill_claim_set,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +309,7 @@ def test_through_the_api_a_fading_skill_is_reviewed_and_restored(client_for):
     role, level = RoleFactory.create(), LevelFactory.create()
     rag = SkillFactory.create(slug="rag", name="RAG")
     RequirementFactory.create(role=role, level=level, skill=rag, target_level=4, weight=1)
-    for n in range(3):
+    for n in range(5):
         question = Question.objects.create(skill=rag, level=4, text=f"Q{n}", explanation="E")
         Choice.objects.create(question=question, position=1, text="right", is_correct=True)
         Choice.objects.create(question=question, position=2, text="wrong", is_correct=False)
@@ -335,3 +342,72 @@ def test_through_the_api_a_fading_skill_is_reviewed_and_restored(client_for):
     assert (after["score"], after["reviews"]) == (100.0, [])
     (memory,) = api.get("/api/v1/memory/").json()
     assert (memory["retained"], memory["due"], memory["fading"]) == (1.0, False, False)
+
+
+def test_ticking_a_completed_step_again_does_not_restore_a_fading_skill(rag_role):
+    _, _, rag = rag_role
+    path = published_path(steps=0)
+    project = StepFactory.create(path=path, position=1, kind="project")
+    StepFactory.create(path=path, position=2)  # still to do: the enrolment stays open
+    StepSkillFactory.create(step=project, skill=rag, level=2)
+    user = UserFactory.create()
+    enrolment = enrolment_create(user=user, path=path)
+    long_ago = timezone.now() - timedelta(days=200)
+    progress_log(
+        enrolment=enrolment, step=project, minutes=60, status="completed", occurred_at=long_ago
+    )
+
+    progress_log(enrolment=enrolment, step=project, minutes=1, status="completed")
+
+    memory = MemoryState.objects.get(user=user)
+    assert (memory.reviews, memory.last_review) == (1, long_ago)
+    assert retained(memory, timezone.now()) == 15  # still fading: 200 days after one review
+
+
+def test_a_lapsed_skill_is_due_at_once_and_first_in_the_list():
+    user, rag, evals = UserFactory.create(), SkillFactory.create(), SkillFactory.create()
+    now = timezone.now()
+    memories_review(
+        user_id=user.pk, skill_levels={evals.pk: 2}, rating=Rating.Good, at=now - timedelta(30)
+    )
+    memories_review(user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=now)
+    memories_review(
+        user_id=user.pk, skill_levels={rag.pk: 2}, rating=Rating.Again, at=now, by=REVIEW
+    )
+
+    shown_now = memories_for(user=user, at=now)
+
+    assert [(m.skill, m.lapsed, m.due, m.retained_steps) for m in shown_now] == [
+        (rag, True, True, 10),  # recall is 1 right after the review, yet it counts half
+        (evals, False, True, 19),
+    ]
+
+
+def test_next_steps_and_checks_get_no_credit_for_what_would_not_refresh_a_fading_skill(
+    rag_role,
+):
+    """RAG verified at 3, 200 days ago: 3 x 15/20 = 2.25 of 3. A read proving 2 is below the
+    level held, so it leaves RAG as it is: no points, and not offered. A project at 3 refreshes
+    it (unverified 2.4 counts, less than the 3 held, but more than 2.25 now)."""
+    role, level, rag = rag_role
+    RoleRequirement.objects.filter(role=role, level=level).update(target_level=3)
+    user = UserFactory.create()
+    learner_profile_update(user=user, target_role=role, target_level=level)
+    long_ago = timezone.now() - timedelta(days=200)
+    memories_review(user_id=user.pk, skill_levels={rag.pk: 3}, rating=Rating.Good, at=long_ago)
+    check_passed(user, rag, 3, long_ago)
+    path = published_path(steps=0, role=role, level=level)
+    read = StepFactory.create(path=path, position=1, kind="read", estimated_minutes=10)
+    project = StepFactory.create(path=path, position=2, kind="project", estimated_minutes=600)
+    StepSkillFactory.create(step=read, skill=rag, level=2)
+    StepSkillFactory.create(step=project, skill=rag, level=3)
+    readiness_recompute(user_id=user.pk)
+    score = ReadinessScore.objects.get(user=user, role=role, level=level)
+
+    suggested = next_best_steps(score=score)
+
+    assert score.score == 75.0
+    assert [(n.step.pk, round(n.gain, 6)) for n in suggested] == [(project.pk, 5.0)]  # 2.4 - 2.25
+    (line,) = breakdown_explained(score=score)
+    line["check_level"] = 2  # a check below the level held refreshes nothing either
+    assert _verify_points(line) == 0.0

@@ -232,6 +232,7 @@ MEMORY = response(
             "recall": 0.698,
             "retained": 0.75,
             "fading": True,
+            "lapsed": False,
             "due": True,
         }
     ],

@@ -363,6 +363,9 @@ class SkillMemorySerializer(serializers.Serializer[Any]):
         help_text="The share (0.5-1) of the level you showed that counts in readiness today.",
     )
     fading = serializers.BooleanField(help_text="Less than all of it counts: review to restore.")
+    lapsed = serializers.BooleanField(
+        help_text="The last review failed: it counts at half until a review passes."
+    )
     due = serializers.BooleanField(
         help_text="Recall is below your desired retention: a review is due "
         "(POST /api/v1/reviews/ with this skill)."

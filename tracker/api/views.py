@@ -24,6 +24,7 @@ from rest_framework.reverse import reverse
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from assessments.selectors import checkable_levels
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
 from tracker import export, readiness, reviews, selectors, services, targets
@@ -525,7 +526,7 @@ class ReadinessViewSet(LearnerScoped, viewsets.GenericViewSet[ReadinessScore]):
         data = s.ReadinessScoreSerializer(score).data
         lines = selectors.breakdown_explained(score=score)
         data["breakdown"] = s.BreakdownLineSerializer(lines, many=True).data
-        reviews = selectors.review_suggestions(lines)
+        reviews = selectors.review_suggestions(lines, checkable_levels())
         data["reviews"] = s.ReviewSuggestionSerializer(reviews, many=True).data
         data["next_steps"] = s.NextStepSerializer(next_steps, many=True).data
         data["model_note"] = readiness.MODEL_NOTE
