@@ -312,7 +312,9 @@ def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dic
     due: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for memory in memories:
         recall = retrievability(memory, now)
-        if memory.lapsed or recall < wanted[memory.user_id]:
+        if memory.lapsed:  # its last review failed: first, whatever the curve says
+            due[memory.user_id].append((-1.0, memory.skill.name))
+        elif recall < wanted[memory.user_id]:
             due[memory.user_id].append((recall, memory.skill.name))
     if not due:
         return {}
@@ -328,7 +330,7 @@ def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dic
         skills.sort()
         result[user_id] = {
             "reviews": [
-                {"skill": name, "recall": int(recall * 100)}
+                {"skill": name, "recall": int(recall * 100), "lapsed": recall < 0}
                 for recall, name in skills[:REVIEWS_LISTED]
             ],
             "more": max(0, len(skills) - REVIEWS_LISTED),

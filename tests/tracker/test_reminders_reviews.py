@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from fsrs import Rating
 
-from assessments.memory import retrievability
+from assessments.memory import REVIEW, retrievability
 from assessments.models import MemoryState
 from assessments.services import memories_review
 from careers.models import Skill
@@ -126,8 +126,8 @@ def test_a_due_learner_gets_one_email_at_their_local_hour_naming_the_due_skills(
     )
     assert delivery.context == {
         "reviews": [
-            {"skill": "Prompt design", "recall": int(recall[0] * 100)},
-            {"skill": "Vector search", "recall": int(recall[1] * 100)},
+            {"skill": "Prompt design", "recall": int(recall[0] * 100), "lapsed": False},
+            {"skill": "Vector search", "recall": int(recall[1] * 100), "lapsed": False},
         ],
         "more": 0,
         "retention": 90,
@@ -359,3 +359,24 @@ def test_the_planner_takes_the_same_queries_for_two_learners_or_eight(skills):
     assert [len(c) for c in claimed] == [2 * 4, 8 * 4]  # four kinds each
     assert counts[0] == counts[1]
     assert ReminderDelivery.objects.filter(kind="reviews_due").count() == 10
+
+
+def test_a_skill_whose_last_review_failed_is_due_at_once_and_named_first(skills):
+    prompts, vectors, _ = skills
+    user = learner()
+    reviewed(user, vectors, days_before=40)
+    with transaction.atomic():  # a review failed an hour ago: recall is 1, yet it is due
+        memories_review(
+            user_id=user.pk,
+            skill_levels={prompts.pk: 2},
+            rating=Rating.Again,
+            at=TUESDAY_6PM - timedelta(hours=1),
+            by=REVIEW,
+        )
+
+    assert run_hour(TUESDAY_6PM) == ["reviews_due"]
+
+    (message,) = mail.outbox
+    assert (
+        f"- Prompt design: its last review was not passed\n{shown(user, vectors)}\n" in message.body
+    )
