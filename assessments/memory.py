@@ -102,8 +102,8 @@ def shown(memory: MemoryState, *, level: int, rating: Rating, at: datetime, by: 
     """Apply what a learner showed of the skill at `level` to their memory (not saved); True if
     it was a review. A step or a check raises the level the memory holds (a review checks it,
     it shows no new level); it reviews the memory if it `refreshes` it and is not older than
-    the last review (progress logged late is not replayed into the memory)."""
-    older = memory.last_review is not None and at < memory.last_review and by != REVIEW
+    the last review (progress logged late, or a review sent late, is not replayed into it)."""
+    older = memory.last_review is not None and at < memory.last_review
     refresh = refreshes(memory, level=level, by=by) and not older
     if by != REVIEW:
         memory.level = max(memory.level, level, 1)

@@ -46,6 +46,7 @@ REVIEW_PASS_MARK = Fraction(2, 3)
 TIME_LIMIT = timedelta(minutes=20)
 COOLDOWN = timedelta(minutes=30)
 DAILY_LIMIT = 3
+RAN_OUT = timedelta(microseconds=1)  # just past a time limit
 
 
 def _lock_learner(user: AbstractBaseUser) -> None:
@@ -100,6 +101,19 @@ def _in(wait: timedelta) -> str:
     return ngettext("in %(n)s hour", "in %(n)s hours", hours) % {"n": hours}
 
 
+def _abandoned_reviews_close(user: AbstractBaseUser, skill: Skill, now: datetime) -> None:
+    """Reviews of the skill left to run out unsent count as failed, as if sent the moment they
+    ran out, once the learner starts again: running out is no way around a failed review."""
+    for review in SkillCheck.objects.filter(
+        user_id=user.pk,
+        skill=skill,
+        purpose=SkillCheck.Purpose.REVIEW,
+        submitted_at=None,
+        expires_at__lte=now,
+    ):
+        _submit(review, {}, review.expires_at + RAN_OUT)
+
+
 def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime) -> None:
     """At most DAILY_LIMIT checks and reviews of a skill in 24 hours, and none within COOLDOWN
     of a failed one (its answers were just shown)."""
@@ -119,7 +133,7 @@ def _check_attempts_allowed(user: AbstractBaseUser, skill: Skill, now: datetime)
             params={"retry_at": again},
         )
     failed_at = [
-        min(submitted, expires) if submitted else expires  # a late submission: when it ran out
+        submitted or expires  # from when the answers were shown, or it ran out unsent
         for _started, passed, expires, submitted in recent
         if passed is False or (submitted is None and expires <= now)
     ]
@@ -177,6 +191,7 @@ def _drawn(
     user: AbstractBaseUser, skill: Skill, level: int, purpose: str, now: datetime
 ) -> SkillCheck:
     """A new check, within the attempt limits, with questions drawn at random."""
+    _abandoned_reviews_close(user, skill, now)
     _check_attempts_allowed(user, skill, now)
     size = QUESTIONS_PER_CHECK if purpose == SkillCheck.Purpose.VERIFY else QUESTIONS_PER_REVIEW
     pool = list(
@@ -250,12 +265,12 @@ def _submit(
     check.submitted_at = now
     check.save(update_fields=["submitted_at", "correct_count", "passed"])
     rating = review_rating(check)
-    if rating is not None:
+    if rating is not None:  # a review sent late counts when it ran out: a later one wins
         memories_review(
             user_id=check.user_id,
             skill_levels={check.skill_id: check.level},
             rating=rating,
-            at=now,
+            at=min(now, check.expires_at),
             by=REVIEW if reviewing else CHECK,
         )
     if reviewing:

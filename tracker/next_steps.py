@@ -47,9 +47,11 @@ def chain_to(step: StepFacts, steps: Mapping[int, StepFacts], done: frozenset[in
 
 
 def candidate_units(
-    steps: Iterable[StepFacts], routes: Iterable[Route]
+    steps: Iterable[StepFacts], routes: Iterable[Route], shown: frozenset[int] = frozenset()
 ) -> dict[int, tuple[CandidateStep, Route]]:
-    """Every unfinished step on every route, as a unit (keyed by its last step's id)."""
+    """Every unfinished step on every route, as a unit (keyed by its last step's id). Steps in
+    `shown` (completed before, in any enrolment) still take their time but prove nothing new:
+    only a step's first completion counts."""
     by_path: dict[int, dict[int, StepFacts]] = {}
     for step in steps:
         by_path.setdefault(step.path_id, {})[step.step_id] = step
@@ -62,6 +64,8 @@ def candidate_units(
             chain = chain_to(step, path_steps, route.done)
             proven: dict[int, int] = {}
             for member in chain:
+                if member in shown:
+                    continue
                 facts = path_steps[member]
                 for skill, level in facts.skill_levels.items():
                     proven[skill] = max(proven.get(skill, 0), proven_level(facts.kind, level))

@@ -36,11 +36,11 @@ never raises one, the same inputs give the same output.
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from assessments.retention import RETAINED_STEPS
+from assessments.retention import RETAINED_FLOOR_STEPS, RETAINED_STEPS
 
 SELF_CLAIM_DISCOUNT = Fraction(1, 2)
 """A self-assessed level counts half. A claim carries no evidence of completed work, and
@@ -254,11 +254,13 @@ def next_best_steps(
     candidates: Iterable[CandidateStep],
     limit: int = 5,
     fading: Mapping[int, int] | None = None,
+    lapsed: Collection[int] = (),
 ) -> list[NextStep]:
     """The candidate steps that add the most readiness per estimated hour, best first; steps
     that add nothing are left out. Completing a step raises each skill it proves to that level,
     unverified; except a fading skill (`fading`: skill -> the level a step must reach to refresh
-    it, above 5 when none can), which a step below that level leaves as it is. Ties go to the
+    it), which a step below that level leaves as it is, and a lapsed one, which a step leaves
+    at its floor (only a review refreshes it). Ties go to the
     larger gain, then the lower step id. Of units that start with the same step, only the best
     is kept.
 
@@ -275,7 +277,9 @@ def next_best_steps(
         for skill, level in step.skill_levels.items():
             if fading and level < fading.get(skill, 0):
                 continue
-            raised[skill] = max(raised.get(skill, 0), scaled_level(SkillEvidence(completed=level)))
+            kept = RETAINED_FLOOR_STEPS if skill in lapsed else RETAINED_STEPS
+            shown = scaled_level(SkillEvidence(completed=level, retained_steps=kept))
+            raised[skill] = max(raised.get(skill, 0), shown)
         gain = scorer.numerator(raised) - now
         if gain > 0:
             per_hour = Fraction(gain * 60, max(step.minutes, 1) * scorer.denominator)

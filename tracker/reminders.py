@@ -4,9 +4,10 @@ go out once, and the emails.
 Kinds: inactivity (no progress for the learner's chosen number of days while an enrolment is
 active), behind pace (an enrolment projected to finish after its target date; at most weekly),
 the weekly digest (Mondays: minutes, readiness change, streak) and reviews due (at least one
-skill whose chance of recall, FSRS retrievability, is below the learner's desired retention; at
-most once per local day; the email names the due skills, least likely recalled first, with that
-chance as a percentage). Each can be turned off.
+skill whose chance of recall, FSRS retrievability, is below the learner's desired retention, or
+whose last review failed; at most once per local day; the email names the due skills, the failed
+ones first, then the least likely recalled with that chance as a percentage). Each can be
+turned off.
 
 Backing off: a reminder is "ignored" when the learner has logged nothing since it was sent; a
 reviews-due reminder when the learner has reviewed no skill since it was sent (a step
@@ -286,8 +287,9 @@ def _rounded(score: float | None) -> float | None:
 
 def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dict[str, Any]]:
     """Per learner with a review due: the due skills (name, chance of recall now in whole per
-    cent, rounded down so it always shows below the retention), least likely recalled first,
-    and when they last reviewed any skill. Two queries, however many learners."""
+    cent, rounded down so it always shows below the retention), those whose last review failed
+    first, then the least likely recalled, and when they last reviewed any skill. Two queries,
+    however many learners."""
     wanted = {p.user_id: p.desired_retention for p in profiles}
     if not wanted:
         return {}

@@ -91,13 +91,14 @@ def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
     logged late is placed by when it was recorded, as live."""
     first_completed: dict[int, tuple[datetime, datetime]] = {}
     for step_id, recorded, at in (
-        ProgressEntry.objects.filter(
-            user_id=user_id, status=ProgressEntry.Status.COMPLETED, occurred_at__lte=until
-        )
+        ProgressEntry.objects.filter(user_id=user_id, status=ProgressEntry.Status.COMPLETED)
         .order_by("created_at", "pk")
         .values_list("step_id", "created_at", "occurred_at")
     ):
         first_completed.setdefault(step_id, (recorded, min(at, recorded)))
+    first_completed = {  # the first completion, if it had happened by then
+        step_id: times for step_id, times in first_completed.items() if times[1] <= until
+    }
     showings: list[tuple[datetime, datetime, int, int, Rating, str]] = [
         (*first_completed[step_id], skill_id, proven_level(kind, level), Rating.Good, STEP)
         for step_id, kind, skill_id, level in StepSkill.objects.filter(
@@ -108,8 +109,8 @@ def retained_steps_replayed(*, user_id: int, until: datetime) -> dict[int, int]:
         rating = review_rating(check)
         if rating is not None and check.submitted_at is not None:
             by = REVIEW if check.purpose == SkillCheck.Purpose.REVIEW else CHECK
-            at = check.submitted_at
-            showings.append((at, at, check.skill_id, check.level, rating, by))
+            at = min(check.submitted_at, check.expires_at)  # as live: a late one at its end
+            showings.append((check.submitted_at, at, check.skill_id, check.level, rating, by))
     memories: dict[int, MemoryState] = {}
     for _recorded, at, skill_id, level, rating, by in sorted(showings, key=lambda s: s[:2]):
         memory = memories.setdefault(

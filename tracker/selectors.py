@@ -19,7 +19,7 @@ from assessments.models import MemoryState
 from assessments.retention import RETAINED_STEPS
 from assessments.selectors import check_level_for, checkable_levels, verified_levels
 from careers.bands import BANDS
-from careers.models import PROFICIENCY_MAX, Role, RoleRequirement, SeniorityLevel
+from careers.models import Role, RoleRequirement, SeniorityLevel
 from careers.recommend import BackgroundRule, Recommendation, RoleOption, recommend
 from careers.selectors import role_entry_ranks
 from paths.models import LearningPath, Step, StepSkill
@@ -101,21 +101,22 @@ class NextStep:
         return sum(step.estimated_minutes for step in self.chain)
 
 
-def _routes(user_id: int, level_rank: int) -> list[next_steps.Route]:
+def _routes(user_id: int, level_rank: int) -> tuple[list[next_steps.Route], frozenset[int]]:
     """Where the learner can log steps: each active enrolment, with the steps completed in it,
-    and every published path at or below the target's level that they could enrol on."""
+    and every published path at or below the target's level that they could enrol on; and the
+    steps they ever completed."""
     enrolments = list(
         Enrolment.objects.filter(user_id=user_id, status__in=Enrolment.OPEN_STATUSES).values_list(
             "pk", "path_id", "status"
         )
     )
     done: dict[int, set[int]] = defaultdict(set)
+    ever: set[int] = set()
     for enrolment_id, step_id in ProgressEntry.objects.filter(
-        user_id=user_id,
-        status=ProgressEntry.Status.COMPLETED,
-        enrolment__status=Enrolment.Status.ACTIVE,
+        user_id=user_id, status=ProgressEntry.Status.COMPLETED
     ).values_list("enrolment_id", "step_id"):
         done[enrolment_id].add(step_id)
+        ever.add(step_id)
     routes = [
         next_steps.Route(path_id, pk, frozenset(done[pk]))
         for pk, path_id, status in enrolments
@@ -128,7 +129,8 @@ def _routes(user_id: int, level_rank: int) -> list[next_steps.Route]:
         .exclude(pk__in=[path_id for _, path_id, _ in enrolments])
         .values_list("pk", flat=True)
     )
-    return routes + [next_steps.Route(path_id, None, frozenset()) for path_id in enrollable]
+    routes += [next_steps.Route(path_id, None, frozenset()) for path_id in enrollable]
+    return routes, frozenset(ever)
 
 
 def _prerequisites(path_ids: set[int]) -> dict[int, list[int]]:
@@ -158,15 +160,17 @@ def _step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
     ]
 
 
-def fading_skills(*, user_id: int) -> dict[int, int]:
-    """Skill -> the level a step must reach to refresh it, for the learner's fading skills
-    (assessments/memory.py `refreshes`): the level held, or never (6) while lapsed."""
+def fading_skills(*, user_id: int) -> tuple[dict[int, int], set[int]]:
+    """The learner's fading skills, each with the level a step must reach to refresh it (the
+    level held, assessments/memory.py `refreshes`), and the lapsed ones (no step refreshes)."""
     now = timezone.now()
-    return {
-        memory.skill_id: PROFICIENCY_MAX + 1 if memory.lapsed else memory.level
-        for memory in MemoryState.objects.filter(user_id=user_id)
-        if retained(memory, now) < RETAINED_STEPS
-    }
+    fading, lapsed = {}, set()
+    for memory in MemoryState.objects.filter(user_id=user_id):
+        if memory.lapsed:
+            lapsed.add(memory.skill_id)
+        elif retained(memory, now) < RETAINED_STEPS:
+            fading[memory.skill_id] = memory.level
+    return fading, lapsed
 
 
 def next_best_steps(
@@ -186,11 +190,11 @@ def next_best_steps(
         line["skill_id"]: Fraction(line["current"]).limit_denominator(readiness.SCALE)
         for line in score.breakdown
     }
-    routes = _routes(score.user_id, score.level.rank)
-    units = next_steps.candidate_units(_step_facts({r.path_id for r in routes}), routes)
+    routes, shown = _routes(score.user_id, score.level.rank)
+    units = next_steps.candidate_units(_step_facts({r.path_id for r in routes}), routes, shown)
     candidates = [u for u, _ in units.values()]
-    fading = fading_skills(user_id=score.user_id)
-    best = readiness.next_best_steps(requirements, levels, candidates, limit, fading)
+    fading, lapsed = fading_skills(user_id=score.user_id)
+    best = readiness.next_best_steps(requirements, levels, candidates, limit, fading, lapsed)
     steps = Step.objects.select_related("path").in_bulk(
         {step_id for b in best for step_id in (*b.chain, b.step_id)}
     )

@@ -518,7 +518,7 @@ def _progress_store(
     entry.full_clean(exclude=["user", "enrolment", "step"], validate_constraints=False)
     entry.save()
     if completing:
-        _step_reviewed(entry)
+        _step_reviewed(entry, step)
     if completing and _completed_step_ids(enrolment) >= set(
         enrolment.path.steps.values_list("pk", flat=True)
     ):
@@ -529,7 +529,7 @@ def _progress_store(
     return ProgressResult(entry=entry, created=True)
 
 
-def _step_reviewed(entry: ProgressEntry) -> None:
+def _step_reviewed(entry: ProgressEntry, step: Step) -> None:
     """Completing a step for the first time shows each skill it teaches, at the level its kind
     proves (a review of the learner's memory of it, assessments/memory.py `shown`). Ticking a
     step done again shows nothing new: it must not restore a fading skill."""
@@ -538,7 +538,6 @@ def _step_reviewed(entry: ProgressEntry) -> None:
     ).exclude(pk=entry.pk)
     if repeated.exists():
         return
-    step = entry.step
     skill_levels: dict[int, int] = {}
     for skill_id, level in StepSkill.objects.filter(step=step).values_list("skill_id", "level"):
         proven = readiness.proven_level(step.kind, level)

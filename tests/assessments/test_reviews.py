@@ -12,7 +12,7 @@ from django.utils import timezone
 from fsrs import Card, Rating
 
 from assessments.memory import CHECK, REVIEW, SCHEDULER, retained, retrievability
-from assessments.models import SkillCheck
+from assessments.models import MemoryState, SkillCheck
 from assessments.services import (
     DAILY_LIMIT,
     TIME_LIMIT,
@@ -240,3 +240,39 @@ def test_only_a_review_or_a_check_clears_a_lapse_and_a_review_shows_no_new_level
     )
     memory.refresh_from_db()
     assert (memory.lapsed, memory.reviews) == (False, 3)  # a passed check does
+
+
+def test_a_review_sent_late_counts_when_it_ran_out_so_a_later_pass_wins():
+    user, skill = UserFactory.create(), SkillFactory.create()
+    bank(skill, level=2)
+    held(user, skill, level=2)
+    now = timezone.now()
+    stale_tab = review_start(user=user, skill=skill, now=now)
+    later = now + timedelta(hours=1)  # ran out unsent; the next start closes it as failed
+    passed = review_start(user=user, skill=skill, now=later)
+    stale_tab.refresh_from_db()
+    ran_out = stale_tab.expires_at + timedelta(microseconds=1)
+    assert (stale_tab.submitted_at, stale_tab.passed) == (ran_out, False)
+    skill_check_submit(check=passed, answers=answered(passed, 3), now=later)
+
+    # Sent from the stale tab afterwards: it was closed; the answer is its first result.
+    resent = skill_check_submit(check=stale_tab, answers={}, now=later + timedelta(minutes=1))
+    assert (resent.submitted_at, resent.passed) == (ran_out, False)
+
+    memory = MemoryState.objects.get(user=user, skill=skill)
+    assert (memory.lapsed, memory.reviews, memory.last_review) == (False, 3, later)
+
+
+def test_the_cooldown_after_a_check_sent_late_runs_from_when_its_answers_were_shown():
+    user, skill = UserFactory.create(), SkillFactory.create()
+    bank(skill, level=2)
+    now = timezone.now()
+    check = skill_check_start(user=user, skill=skill, level=2, now=now)
+    sent = now + timedelta(minutes=50)
+    with pytest.raises(ValidationError):
+        skill_check_submit(check=check, answers={}, now=sent)
+
+    with pytest.raises(ValidationError) as cooling:
+        skill_check_start(user=user, skill=skill, level=2, now=sent + timedelta(minutes=1))
+
+    assert cooling.value.code == "cooldown"

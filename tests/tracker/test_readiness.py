@@ -141,6 +141,17 @@ def test_next_best_steps_ranked_by_gain_per_hour():
     assert ranked[1].gain == Fraction(45, 2)
 
 
+def test_a_step_leaves_a_fading_skill_below_its_level_as_it_is_and_a_lapsed_one_at_its_floor():
+    levels = {RAG: Fraction(3, 2), EVALS: Fraction(1, 2)}  # RAG fading, evaluation lapsed
+    read = CandidateStep(step_id=10, minutes=60, skill_levels={RAG: 2})  # below RAG's 3
+    project = CandidateStep(step_id=11, minutes=60, skill_levels={EVALS: 2})
+
+    ranked = next_best_steps(REQUIREMENTS, levels, [read, project], fading={RAG: 3}, lapsed={EVALS})
+
+    # Evaluation: 4/5 x 2 at the floor (1/2) = 0.8 of 2, from 0.5: 25 x 0.3 / 2 = 3.75.
+    assert [(s.step_id, s.gain) for s in ranked] == [(11, Fraction(15, 4))]
+
+
 # --- Properties -----------------------------------------------------------------------------
 
 skill_ids = st.integers(min_value=1, max_value=8)

@@ -27,7 +27,7 @@ from tests.factories import (
     published_path,
 )
 from tests.web.clients import signed_in
-from tracker.models import LearnerProfile, ProgressEntry, ReadinessScore
+from tracker.models import Enrolment, LearnerProfile, ProgressEntry, ReadinessScore
 from tracker.recompute import faded_learners_mark_stale, readiness_recompute, stale_sweep
 from tracker.reviews import memories_for, retained_steps_replayed
 from tracker.selectors import _verify_points, breakdown_explained, next_best_steps
@@ -411,3 +411,25 @@ def test_next_steps_and_checks_get_no_credit_for_what_would_not_refresh_a_fading
     (line,) = breakdown_explained(score=score)
     line["check_level"] = 2  # a check below the level held refreshes nothing either
     assert _verify_points(line) == 0.0
+
+
+def test_a_step_completed_before_is_not_suggested_to_refresh_a_fading_skill(rag_role):
+    """Completing it again would show nothing new (only a first completion counts), so a
+    finished path offered for enrolment again has nothing to gain from its old steps."""
+    role, level, rag = rag_role
+    user = UserFactory.create()
+    learner_profile_update(user=user, target_role=role, target_level=level)
+    path = published_path(steps=0, role=role, level=level)
+    project = StepFactory.create(path=path, position=1, kind="project")
+    StepSkillFactory.create(step=project, skill=rag, level=2)
+    enrolment = enrolment_create(user=user, path=path)
+    long_ago = timezone.now() - timedelta(days=200)
+    progress_log(
+        enrolment=enrolment, step=project, minutes=60, status="completed", occurred_at=long_ago
+    )
+    readiness_recompute(user_id=user.pk)
+    score = ReadinessScore.objects.get(user=user, role=role, level=level)
+
+    assert score.score == 60.0  # 1.6 of 2 x 15/20 = 1.2
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "completed"
+    assert next_best_steps(score=score) == []

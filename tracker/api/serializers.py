@@ -367,7 +367,7 @@ class SkillMemorySerializer(serializers.Serializer[Any]):
         help_text="The last review failed: it counts at half until a review passes."
     )
     due = serializers.BooleanField(
-        help_text="Recall is below your desired retention: a review is due "
+        help_text="Recall is below your desired retention, or the skill lapsed: a review is due "
         "(POST /api/v1/reviews/ with this skill)."
     )
 

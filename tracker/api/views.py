@@ -174,9 +174,10 @@ class RecommendationView(APIView):
 class MemoryView(APIView):
     @extend_schema(
         summary="Your skills in memory",
-        description="Every skill you showed (a step completed, a check passed, a review), least "
-        "retained first: the chance you recall it today, the share of it readiness counts, and "
-        "whether a review is due. Spaced review with FSRS; Pathwise's own model.",
+        description="Every skill you showed (a step completed, a check passed, a review), those "
+        "whose last review failed (`lapsed`) first, then the least likely recalled: the chance "
+        "you recall it today, the share of it readiness counts, and whether a review is due. "
+        "Spaced review with FSRS; Pathwise's own model.",
         responses={200: s.SkillMemorySerializer(many=True)},
         examples=[ex.MEMORY],
     )
