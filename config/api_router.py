@@ -28,5 +28,6 @@ urlpatterns = [
     path("recommendation/", tracker.RecommendationView.as_view(), name="recommendation"),
     path("dashboard/", tracker.DashboardView.as_view(), name="dashboard"),
     path("memory/", tracker.MemoryView.as_view(), name="memory"),
+    path("plan/", tracker.PlanView.as_view(), name="plan"),
     *router.urls,
 ]

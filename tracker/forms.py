@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from careers.models import SeniorityLevel
 from paths.models import Step
 from tracker.form_fields import HourField, TimeZoneField
-from tracker.models import MINUTES_PER_DAY, LearnerProfile, ProgressEntry
+from tracker.models import MINUTES_PER_DAY, MINUTES_PER_WEEK, LearnerProfile, ProgressEntry
 from tracker.services import PROFILE_FIELDS
 
 
@@ -211,4 +211,13 @@ class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         label=_("Your password, to confirm"),
+    )
+
+
+class PlanForm(forms.Form):
+    weekly_minutes = forms.IntegerField(
+        label=_("What if I had this many minutes a week?"),
+        required=False,
+        min_value=1,
+        max_value=MINUTES_PER_WEEK,
     )

@@ -20,7 +20,6 @@ counts for readiness in the week it is finished.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from math import ceil
 
 from tracker.readiness import Requirement, Scorer, SkillEvidence, scaled_level
 
@@ -49,13 +48,6 @@ class Plan:
     target: Fraction
     target_week: int | None  # the week the target is reached; None if the plan never does
     minutes_to_target: int | None
-
-    def minutes_per_week_for(self, weeks: int) -> int | None:
-        """Minutes a week that would reach the target within `weeks` weeks (None if no plan
-        reaches it)."""
-        if self.minutes_to_target is None:
-            return None
-        return ceil(self.minutes_to_target / max(weeks, 1))
 
 
 PACE_BOUNDS = (Fraction(1, 2), Fraction(2))
@@ -219,24 +211,33 @@ def by_chains(scored: _Scored, steps: Mapping[int, PlanStep], target: Fraction) 
 
 
 def lay_out(
-    order: Sequence[int], steps: Mapping[int, PlanStep], scored: _Scored, weekly_minutes: int
+    order: Sequence[int],
+    steps: Mapping[int, PlanStep],
+    scored: _Scored,
+    weekly_minutes: int,
+    first_week_minutes: int | None = None,
 ) -> tuple[Week, ...]:
-    """The steps in order, week by week, never more than `weekly_minutes` in a week."""
+    """The steps in order, week by week, never more than `weekly_minutes` in a week (and
+    `first_week_minutes` in the first, when what is left of this week is less)."""
     weeks: list[Week] = []
-    levels, week_steps, used, index = scored.levels, [], 0, 0
+    levels, week_steps, index = scored.levels, list[int](), 0
+    # Minutes of this week already spent, before the plan: taken off the first week.
+    first = weekly_minutes if first_week_minutes is None else first_week_minutes
+    spent = used = weekly_minutes - min(weekly_minutes, max(first, 0))
     for step_id in order:
         step, left = steps[step_id], steps[step_id].minutes
         while True:
             take = min(left, weekly_minutes - used)
             used, left = used + take, left - take
-            week_steps.append(step_id)
+            if take or not step.minutes:
+                week_steps.append(step_id)
             if left == 0:
                 levels = scored.raised(levels, step)
                 break
-            weeks.append(Week(index, tuple(week_steps), used, scored.score(levels)))
-            week_steps, used, index = [], 0, index + 1
+            weeks.append(Week(index, tuple(week_steps), used - spent, scored.score(levels)))
+            week_steps, used, index, spent = [], 0, index + 1, 0
     if week_steps:
-        weeks.append(Week(index, tuple(week_steps), used, scored.score(levels)))
+        weeks.append(Week(index, tuple(week_steps), used - spent, scored.score(levels)))
     return tuple(weeks)
 
 
@@ -247,6 +248,7 @@ def plan(
     steps: Sequence[PlanStep],
     weekly_minutes: int,
     target: Fraction = Fraction(100),
+    first_week_minutes: int | None = None,
 ) -> Plan:
     """The plan to `target` readiness (see the module docstring). `levels` are the learner's
     scaled proficiencies now (readiness.SCALE); `steps` every step they could still do, with
@@ -258,7 +260,7 @@ def plan(
     start = scored.score(scored.levels)
     candidates = [by_chains(scored, by_id, target), greedy(scored, by_id, target)]
     order = min(candidates, key=lambda o: _outcome(o, by_id, scored, target))
-    weeks = lay_out(order, by_id, scored, weekly_minutes)
+    weeks = lay_out(order, by_id, scored, weekly_minutes, first_week_minutes)
     target_week = next((w.index for w in weeks if w.readiness >= target), None)
     if start >= target:
         target_week = 0

@@ -101,7 +101,7 @@ class NextStep:
         return sum(step.estimated_minutes for step in self.chain)
 
 
-def _routes(user_id: int, level_rank: int) -> tuple[list[next_steps.Route], frozenset[int]]:
+def learner_routes(user_id: int, level_rank: int) -> tuple[list[next_steps.Route], frozenset[int]]:
     """Where the learner can log steps: each active enrolment, with the steps completed in it,
     and every published path at or below the target's level that they could enrol on; and the
     steps they ever completed."""
@@ -143,7 +143,7 @@ def _prerequisites(path_ids: set[int]) -> dict[int, list[int]]:
     return prerequisites
 
 
-def _step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
+def step_facts(path_ids: set[int]) -> list[next_steps.StepFacts]:
     skills: dict[int, dict[int, int]] = defaultdict(dict)
     for step_id, skill_id, level in StepSkill.objects.filter(
         step__path_id__in=path_ids
@@ -190,8 +190,8 @@ def next_best_steps(
         line["skill_id"]: Fraction(line["current"]).limit_denominator(readiness.SCALE)
         for line in score.breakdown
     }
-    routes, shown = _routes(score.user_id, score.level.rank)
-    units = next_steps.candidate_units(_step_facts({r.path_id for r in routes}), routes, shown)
+    routes, shown = learner_routes(score.user_id, score.level.rank)
+    units = next_steps.candidate_units(step_facts({r.path_id for r in routes}), routes, shown)
     candidates = [u for u, _ in units.values()]
     fading, lapsed = fading_skills(user_id=score.user_id)
     best = readiness.next_best_steps(requirements, levels, candidates, limit, fading, lapsed)

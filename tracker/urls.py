@@ -13,6 +13,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment-withdraw"),
     path("enrolments/<int:pk>/undo/", views.enrolment_undo, name="enrolment-undo"),
     path("readiness/", views.readiness, name="readiness"),
+    path("plan/", views.plan_page, name="plan"),
     path("welcome/", onboarding_views.onboarding_start, name="onboarding"),
     path("welcome/skip/", onboarding_views.onboarding_skip, name="onboarding-skip"),
     path("welcome/<slug:step>/", onboarding_views.onboarding_step, name="onboarding-step"),

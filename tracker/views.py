@@ -24,11 +24,26 @@ from django_htmx.middleware import HtmxDetails
 from careers.forms import QuizForm
 from careers.selectors import backgrounds_list, levels_list, roles_list
 from paths.selectors import published_paths, published_paths_with_steps
-from tracker import pace, progress_feedback, reviews, selectors, services, streaks, targets
+from tracker import (
+    pace,
+    plans,
+    progress_feedback,
+    reviews,
+    selectors,
+    services,
+    streaks,
+    targets,
+)
 from tracker.example import example_readiness
 from tracker.export import learner_export
 from tracker.form_fields import timezone_choices
-from tracker.forms import DeleteAccountForm, EnrolmentChangeForm, ProfileForm, ProgressForm
+from tracker.forms import (
+    DeleteAccountForm,
+    EnrolmentChangeForm,
+    PlanForm,
+    ProfileForm,
+    ProgressForm,
+)
 from tracker.models import Enrolment
 from tracker.password_check import TooManyAttempts, password_confirmed
 from tracker.reminders import Kind, reminder_unsubscribe, unsubscribe_read
@@ -82,6 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start_here": not data.enrolments and heatmap.active_days == 0 and not reviews_due,
         "first_step": data.next_steps[0] if data.next_steps else None,
         "reviews_due": reviews_due,
+        "plan": None
+        if data.profile.onboarded_at is None
+        else plans.plan_get(user=data.profile.user),
     }
     return render(request, "tracker/dashboard.html", context)
 
@@ -297,6 +315,20 @@ def enrolment_undo(request: HttpRequest, pk: int) -> HttpResponse:
             gettext("Withdrawal undone: you are back on %(path)s.") % {"path": owned.path.title},
         )
     return redirect("enrolment", pk=pk)
+
+
+@login_required
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """The plan to the target, week by week; `weekly_minutes` (GET) plans at another pace."""
+    form = PlanForm(request.GET or None)
+    weekly = form.cleaned_data.get("weekly_minutes") if form.is_valid() else None
+    context = {"plan": plans.plan_get(user=request_user(request), weekly_minutes=weekly)}
+    return render(
+        request,
+        "tracker/plan.html",
+        {**context, "form": form},
+        status=422 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @login_required

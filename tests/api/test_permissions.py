@@ -99,6 +99,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] 
     ("get", "/api/v1/recommendation/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/dashboard/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/memory/", None, (401, 200, 200, 200)),
+    ("get", "/api/v1/plan/", None, (401, 409, 409, 409)),  # nobody has a target here
     ("get", "/api/v1/enrolments/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/enrolments/{enrolment}/", None, (401, 404, 200, 404)),
     ("patch", "/api/v1/enrolments/{enrolment}/", {"status": "paused"}, (401, 404, 200, 404)),

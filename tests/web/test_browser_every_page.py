@@ -36,6 +36,7 @@ LEARNER = {
     "path-enrolled": "/paths/llm-engineer-from-backend/",
     "readiness": "/readiness/",
     "readiness-other": "/readiness/?role=ml-engineer&level=senior",
+    "plan": "/plan/",
     "settings": "/settings/",
     "check-start": "/skills/rag-architecture/check/2/",
     "check-open": "/checks/{open_check}/",

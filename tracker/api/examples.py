@@ -237,3 +237,36 @@ MEMORY = response(
         }
     ],
 )
+PLAN = response(
+    "Two weeks to go",
+    {
+        "role": "llm-engineer",
+        "level": "junior",
+        "target": 80.0,
+        "readiness_now": 62.4,
+        "weekly_minutes": 240,
+        "pace": 1.2,
+        "weeks": [
+            {
+                "start": "2026-11-30",
+                "minutes": 180,
+                "readiness": 71.0,
+                "items": [
+                    {
+                        "step": 57,
+                        "title": "Build a retrieval-augmented question-answering chain",
+                        "kind": "course",
+                        "path": "llm-engineer-from-backend",
+                        "enrolment": 12,
+                        "minutes": 180,
+                        "finishes": True,
+                    }
+                ],
+            }
+        ],
+        "reaches_target_on": "2026-12-13",
+        "target_date": "2027-01-05",
+        "on_track": True,
+        "minutes_per_week_needed": 96,
+    },
+)

@@ -516,3 +516,64 @@ class ExportSerializer(serializers.Serializer[Any]):
         many=True, help_text="Skill checks and reviews, as GET /api/v1/checks/ lists them."
     )
     memory = SkillMemorySerializer(many=True, help_text="As GET /api/v1/memory/ gives it.")
+
+
+# --- Plan --------------------------------------------------------------------------------------
+
+
+class PlanQuerySerializer(serializers.Serializer[Any]):
+    weekly_minutes = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MINUTES_PER_WEEK,
+        help_text="What if: plan at this many minutes a week instead of your weekly goal.",
+    )
+
+
+class PlanItemSerializer(serializers.Serializer[Any]):
+    step = serializers.IntegerField(source="step.pk")
+    title = serializers.CharField(source="step.title")
+    kind = serializers.CharField(source="step.kind")
+    path = serializers.SlugField(source="step.path.slug")
+    enrolment = serializers.IntegerField(
+        source="enrolment_id",
+        allow_null=True,
+        help_text="Your enrolment to log it on; null: enrol on `path` first.",
+    )
+    minutes = serializers.IntegerField(help_text="Minutes of it planned this week.")
+    finishes = serializers.BooleanField(help_text="The step is finished this week.")
+
+
+class PlanWeekSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(help_text="The week's Monday, in your time zone.")
+    minutes = serializers.IntegerField()
+    readiness = serializers.FloatField(help_text="Projected readiness at the end of the week.")
+    items = PlanItemSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer[Any]):
+    role = serializers.SlugField(source="role.slug")
+    level = serializers.SlugField(source="level.slug")
+    target = serializers.FloatField(
+        help_text="The readiness the plan aims at (Pathwise's choice: 80, what completed steps "
+        "alone can reach; skill checks take it further)."
+    )
+    readiness_now = serializers.FloatField()
+    weekly_minutes = serializers.IntegerField()
+    pace = serializers.FloatField(
+        help_text="Your real minutes over the estimates, from the steps you completed (0.5-2): "
+        "the plan's estimates are multiplied by it."
+    )
+    weeks = PlanWeekSerializer(
+        many=True, help_text="Week by week, from this week; the first has what is left of it."
+    )
+    reaches_target_on = serializers.DateField(
+        allow_null=True, help_text="The end of the week the target is reached; null: never."
+    )
+    target_date = serializers.DateField(
+        allow_null=True, help_text="The earliest target date of your active enrolments."
+    )
+    on_track = serializers.BooleanField(allow_null=True)
+    minutes_per_week_needed = serializers.IntegerField(
+        allow_null=True, help_text="On average, to reach the target by the target date."
+    )

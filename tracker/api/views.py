@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from assessments.selectors import checkable_levels
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
-from tracker import export, readiness, reviews, selectors, services, targets
+from tracker import export, plans, readiness, reviews, selectors, services, targets
 from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.api.filters import ProgressFilter
@@ -184,6 +184,27 @@ class MemoryView(APIView):
     def get(self, request: Request) -> Response:
         memories = reviews.memories_for(user=_user(request), at=timezone.now())
         return Response(s.SkillMemorySerializer(memories, many=True).data)
+
+
+class PlanView(APIView):
+    @extend_schema(
+        summary="Your plan to your target",
+        description="The steps to do, week by week within your weekly goal, towards 80% "
+        "readiness for your target role and level (Pathwise's planner: the better of most "
+        "readiness per hour and the same counting prerequisites), the projected readiness "
+        "each week, when the target is reached, and the minutes a week your target date "
+        "needs. `weekly_minutes` plans at another pace (what if). 409 without a target.",
+        parameters=[s.PlanQuerySerializer],
+        responses={200: s.PlanSerializer, 400: PROBLEM, 409: PROBLEM},
+        examples=[ex.PLAN],
+    )
+    def get(self, request: Request) -> Response:
+        query = s.PlanQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        plan = plans.plan_get(user=_user(request), **query.validated_data)
+        if plan is None:
+            raise Conflict("Choose a target role and level first (PATCH /api/v1/me/).")
+        return Response(s.PlanSerializer(plan).data)
 
 
 class DashboardView(APIView):
