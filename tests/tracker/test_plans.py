@@ -63,7 +63,7 @@ def test_a_plan_by_hand(world):
     assert [(w.start, w.minutes, w.readiness) for w in plan.weeks] == [
         (date(2026, 11, 30), 60, 80.0)
     ]
-    (item,) = plan.this_week.items
+    (item,) = plan.weeks[0].items
     assert (item.step, item.enrolment_id, item.minutes, item.finishes) == (
         read,
         enrolment.pk,
@@ -103,7 +103,7 @@ def test_what_if_and_the_learners_own_pace(world):
         (30, [30]),
         (30, [30]),
     ]
-    assert plan.this_week.items[0].enrolment_id is None
+    assert plan.weeks[0].items[0].enrolment_id is None
     assert plan.reaches_target_on == date(2026, 12, 27)
     assert plan.target_date is None
     assert plan.on_track is None
