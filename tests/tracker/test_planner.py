@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.planner import PlanStep, _Scored, greedy, pace_factor, plan
+from tracker.planner import PlanStep, _minutes_to, _Scored, greedy, pace_factor, plan
 from tracker.readiness import SCALE, Requirement
 
 RAG, EVALS = 1, 2
@@ -131,23 +131,10 @@ def test_every_plan_is_doable_within_the_goal_and_never_slower_than_greedy(
         assert result.weeks[-1].readiness >= target or result.start >= target
     baseline = greedy(_Scored(requirements, levels), by_id, target)
     ours = result.minutes_to_target
-    theirs = _minutes(baseline, by_id, requirements, levels, target)
+    theirs = _minutes_to(baseline, by_id, _Scored(requirements, levels), target)
     if theirs is not None:
         assert ours is not None
         assert ours <= theirs
-
-
-def _minutes(order, by_id, requirements, levels, target):
-    scored = _Scored(requirements, levels)
-    now, minutes = scored.levels, 0
-    if scored.score(now) >= target:
-        return 0
-    for step_id in order:
-        minutes += by_id[step_id].minutes
-        now = scored.raised(now, by_id[step_id])
-        if scored.score(now) >= target:
-            return minutes
-    return None
 
 
 def test_the_first_week_has_what_is_left_of_the_goal():
