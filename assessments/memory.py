@@ -27,19 +27,15 @@ lasts three weeks. The other parameters are FSRS's defaults."""
 PARAMETERS = (*FIRST_STABILITY_DAYS, *DEFAULT_PARAMETERS[4:])
 
 
-def scheduler(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
-    """Reviews are scheduled (`due`) at DEFAULT_RETENTION; a learner who wants another
-    retention has their reviews due when retrievability falls below it (tracker/reviews.py)."""
-    return Scheduler(
-        parameters=PARAMETERS,
-        desired_retention=desired_retention,
-        learning_steps=(),
-        relearning_steps=(),
-        enable_fuzzing=False,
-    )
-
-
-SCHEDULER = scheduler()
+SCHEDULER = Scheduler(
+    parameters=PARAMETERS,
+    desired_retention=DEFAULT_RETENTION,
+    learning_steps=(),
+    relearning_steps=(),
+    enable_fuzzing=False,
+)
+"""Reviews are scheduled (`due`) at DEFAULT_RETENTION; a learner who wants another retention
+has their reviews due when retrievability falls below it (tracker/reviews.py)."""
 
 
 def new_card(at: datetime) -> Card:

@@ -92,6 +92,11 @@ def minutes_per_week(
     return total / window.days * 7
 
 
+def week_start(day: date) -> date:
+    """The Monday of the day's week: weeks run Monday to Sunday, in the learner's own days."""
+    return day - timedelta(days=day.weekday())
+
+
 def minutes_between(minutes_by_day: Mapping[date, int], first: date, last: date) -> int:
     """Minutes logged from the local day `first` to `last`, both included."""
     return sum(minutes for day, minutes in minutes_by_day.items() if first <= day <= last)

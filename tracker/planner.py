@@ -147,6 +147,7 @@ def greedy(scored: _Scored, steps: Mapping[int, PlanStep], target: Fraction) -> 
     """The baseline: the doable step with most readiness per hour, until the target."""
     order: list[int] = []
     levels = scored.levels
+    shown = {s: scored.shown([steps[s]]) for s in steps}
     while scored.score(levels) < target and len(order) < len(steps):
         planned = set(order)
         doable = [
@@ -156,18 +157,16 @@ def greedy(scored: _Scored, steps: Mapping[int, PlanStep], target: Fraction) -> 
         ]
         if not doable:
             break
-        now = scored.score(levels)
-        rates = {
-            step.step_id: (
-                (scored.score(scored.raised(levels, step)) - now) / max(step.minutes, 1),
+        best = max(
+            doable,
+            key=lambda step: (
+                scored.gain(levels, shown[step.step_id]) / max(step.minutes, 1),
                 -step.minutes,
                 -step.step_id,
-            )
-            for step in doable
-        }
-        best = steps[max(rates, key=rates.__getitem__)]
+            ),
+        )
         order.append(best.step_id)
-        levels = scored.raised(levels, best)
+        levels = scored.raised_to(levels, shown[best.step_id])
     return order
 
 
@@ -259,12 +258,14 @@ def plan(
     by_id = {step.step_id: step for step in steps}
     start = scored.score(scored.levels)
     candidates = [by_chains(scored, by_id, target), greedy(scored, by_id, target)]
-    order = min(candidates, key=lambda o: _outcome(o, by_id, scored, target))
+    outcome, order = min(
+        ((_outcome(o, by_id, scored, target), o) for o in candidates), key=lambda pair: pair[0]
+    )
     weeks = lay_out(order, by_id, scored, weekly_minutes, first_week_minutes)
     target_week = next((w.index for w in weeks if w.readiness >= target), None)
     if start >= target:
         target_week = 0
-    minutes = _minutes_to(order, by_id, scored, target)
+    minutes = None if outcome[0] else outcome[1]
     return Plan(tuple(order), weeks, start, target, target_week, minutes)
 
 

@@ -69,20 +69,18 @@ class LearnerPlan:
 
 def _pace(user_id: int) -> Fraction:
     """The learner's real minutes over the estimates, across the steps they completed."""
-    completed = set(
-        ProgressEntry.objects.filter(
-            user_id=user_id, status=ProgressEntry.Status.COMPLETED
-        ).values_list("step_id", flat=True)
+    completed = ProgressEntry.objects.filter(
+        user_id=user_id, status=ProgressEntry.Status.COMPLETED
+    ).values("step_id")
+    return planner.pace_factor(
+        list(
+            ProgressEntry.objects.filter(user_id=user_id, step_id__in=completed)
+            .values("step_id", "step__estimated_minutes")
+            .annotate(total=Sum("minutes"))
+            .values_list("step__estimated_minutes", "total")
+            .order_by()
+        )
     )
-    logged = dict(
-        ProgressEntry.objects.filter(user_id=user_id, step_id__in=completed)
-        .values("step_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("step_id", "total")
-        .order_by()
-    )
-    estimates = Step.objects.filter(pk__in=completed).values_list("pk", "estimated_minutes")
-    return planner.pace_factor([(estimate, logged.get(pk, 0)) for pk, estimate in estimates])
 
 
 def _candidates(
@@ -109,14 +107,20 @@ def _candidates(
     return steps, enrolments
 
 
-def plan_get(*, user: User, weekly_minutes: int | None = None) -> LearnerPlan | None:
+def plan_get(
+    *, user: User, weekly_minutes: int | None = None, minutes_this_week: int | None = None
+) -> LearnerPlan | None:
     """The plan to PLAN_TARGET for the learner's target (None without a target); at their
-    weekly goal, or at `weekly_minutes` (what if)."""
+    weekly goal, or at `weekly_minutes` (what if). `minutes_this_week`, if the caller has it
+    (the dashboard), saves reading the learner's activity again."""
     profile = profile_get(user=user)
     if profile.target_role is None or profile.target_level is None:
         return None
     role, level = profile.target_role, profile.target_level
     weekly = weekly_minutes or profile.weekly_goal_minutes
+    today = learner_today(profile)
+    if minutes_this_week is None:
+        minutes_this_week = _minutes_this_week(profile, today)
     pace = _pace(user.pk)
     steps, enrolments = _candidates(user.pk, level.rank, pace)
     result = planner.plan(
@@ -130,10 +134,9 @@ def plan_get(*, user: User, weekly_minutes: int | None = None) -> LearnerPlan | 
         steps=steps,
         weekly_minutes=max(weekly, 1),
         target=PLAN_TARGET,
-        first_week_minutes=max(0, weekly - _minutes_this_week(profile)),
+        first_week_minutes=max(0, weekly - minutes_this_week),
     )
-    today = learner_today(profile)
-    monday = _monday(today)
+    monday = activity.week_start(today)
     weeks = _weeks(result, steps, enrolments, monday)
     target_date = _target_date(user)
     needed = None
@@ -179,14 +182,9 @@ def _weeks(
     return weeks
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _minutes_this_week(profile: LearnerProfile) -> int:
-    today = learner_today(profile)
+def _minutes_this_week(profile: LearnerProfile, today: date) -> int:
     days = activity.minutes_by_day(user_id=profile.user_id, zone=profile.timezone)
-    return activity.minutes_between(days, _monday(today), today)
+    return activity.minutes_between(days, activity.week_start(today), today)
 
 
 def _target_date(user: User) -> date | None:

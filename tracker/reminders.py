@@ -299,17 +299,6 @@ def _reviews_due(profiles: list[LearnerProfile], now: datetime) -> dict[int, dic
         MemoryState.objects.filter(user_id__in=list(wanted))
         .filter(Q(due__lte=now) | Q(lapsed=True) | Q(user_id__in=above_default))
         .select_related("skill")
-        .only(
-            "user_id",
-            "skill__name",
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "lapsed",
-        )
     )
     due: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for memory in memories:

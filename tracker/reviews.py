@@ -21,17 +21,7 @@ from tracker.readiness import proven_level
 def retained_steps_by_user(user_ids: Iterable[int], at: datetime) -> dict[int, dict[int, int]]:
     """user -> skill -> retained fraction in twentieths at `at`, for the skills with a memory."""
     by_user: dict[int, dict[int, int]] = defaultdict(dict)
-    for memory in MemoryState.objects.filter(user_id__in=list(user_ids)).only(
-        "user_id",
-        "skill_id",
-        "stability",
-        "last_review",
-        "difficulty",
-        "state",
-        "step",
-        "due",
-        "lapsed",
-    ):
+    for memory in MemoryState.objects.filter(user_id__in=list(user_ids)):
         by_user[memory.user_id][memory.skill_id] = retained(memory, at)
     return by_user
 

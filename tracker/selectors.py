@@ -332,7 +332,7 @@ def dashboard_get(*, user: User) -> Dashboard:
     days = minutes_by_day(user=user, zone=profile.timezone)
     target_score = target_score_get(profile=profile)
     steps_for = target_score or _recommended_score(profile)
-    week_start = today - timedelta(days=today.weekday())
+    week_start = activity.week_start(today)
     return Dashboard(
         profile=profile,
         today=today,

@@ -99,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reviews_due": reviews_due,
         "plan": None
         if data.profile.onboarded_at is None
-        else plans.plan_get(user=data.profile.user),
+        else plans.plan_get(user=data.profile.user, minutes_this_week=data.minutes_this_week),
     }
     return render(request, "tracker/dashboard.html", context)
 
