@@ -29,5 +29,6 @@ urlpatterns = [
     path("dashboard/", tracker.DashboardView.as_view(), name="dashboard"),
     path("memory/", tracker.MemoryView.as_view(), name="memory"),
     path("plan/", tracker.PlanView.as_view(), name="plan"),
+    path("plan/calendar/", tracker.CalendarFeedView.as_view(), name="plan-calendar"),
     *router.urls,
 ]

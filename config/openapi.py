@@ -179,6 +179,8 @@ RAISED: dict[str, set[str]] = {
     "enrolments_partial_update": {"422"},
     "me_partial_update": {"422"},
     "plan_retrieve": {"409"},  # no target yet
+    "plan_calendar_retrieve": {"404"},  # no calendar feed
+    "plan_calendar_destroy": {"404"},
     # another attempt at the skill is open (409); no bank at the level / nothing to review
     # (422); the attempt limits are the 429 always listed
     "checks_create": {"409", "422"},

@@ -12,6 +12,7 @@ from assessments.models import SkillCheck
 from assessments.services import skill_check_start, skill_check_submit
 from careers.models import Background, Role, SeniorityLevel, Skill
 from paths.models import LearningPath
+from tracker.calendar_feed import calendar_feed_renew
 from tracker.models import Enrolment, User
 from tracker.recompute import readiness_recompute, readiness_snapshots_backfill
 from tracker.services import (
@@ -107,4 +108,5 @@ def demo_history_seed(*, user: User) -> bool:
         user_id=user.pk, days=[today - timedelta(days=n) for n in range(25, 0, -1)]
     )
     readiness_recompute(user_id=user.pk)
+    calendar_feed_renew(user=user)  # the plan in a calendar (the URL is printed)
     return True

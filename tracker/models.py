@@ -1,3 +1,4 @@
+import uuid
 from functools import cache
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
@@ -353,3 +354,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class CalendarFeed(models.Model):
+    """A learner's plan as an iCalendar feed at a secret URL (tracker/calendar_feed.py). The
+    URL carries `key` and an HMAC of it under SECRET_KEY, so the database alone does not give
+    the URL away; deleting the row (turning it off, or a new link) makes the old URL 404."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="calendar_feed"
+    )
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -5,15 +5,17 @@ What the plan is for: PLAN_TARGET readiness for the learner's target. The candid
 those next best steps draw from (tracker/selectors.py `learner_routes`): the unfinished steps of
 active enrolments and of the published paths at or below the target's level the learner could
 enrol on; a step completed before still takes its time but shows nothing new. Estimates are
-corrected by the learner's own pace (planner.pace_factor), and the first week has what is left
-of this week's goal."""
+corrected by the learner's own pace (planner.pace_factor), a started step plans what is left of
+it, and the first week has what is left of this week's goal. The plan is computed on every
+read, so it follows what happened: a logged step moves it on, a week gone by without progress
+shifts it."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from math import ceil
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from careers.models import Role, RoleRequirement, SeniorityLevel
 from paths.models import Step
@@ -25,6 +27,10 @@ from tracker.selectors import learner_routes, learner_today, profile_get, step_f
 PLAN_TARGET = Fraction(80)
 """The readiness a plan aims at (Pathwise's own choice): completed steps count 4/5 of what they
 prove until verified, so 80 is what steps alone can reach; skill checks take it further."""
+
+
+STARTED_STEP_LEFT = Fraction(1, 4)
+"""A started step plans its estimate less the minutes logged on it, at least this share of it."""
 
 
 @dataclass(frozen=True)
@@ -67,24 +73,35 @@ class LearnerPlan:
         return self.weeks[0] if self.weeks else None
 
 
-def _pace(user_id: int) -> Fraction:
-    """The learner's real minutes over the estimates, across the steps they completed."""
-    completed = ProgressEntry.objects.filter(
-        user_id=user_id, status=ProgressEntry.Status.COMPLETED
-    ).values("step_id")
-    return planner.pace_factor(
-        list(
-            ProgressEntry.objects.filter(user_id=user_id, step_id__in=completed)
-            .values("step_id", "step__estimated_minutes")
-            .annotate(total=Sum("minutes"))
-            .values_list("step__estimated_minutes", "total")
-            .order_by()
+def _history(user_id: int) -> tuple[Fraction, dict[tuple[int, int], int]]:
+    """The learner's pace (real minutes over the estimates, across the steps they completed)
+    and the minutes logged on each step not yet completed, by (enrolment, step)."""
+    done, logged = [], {}
+    for enrolment_id, step_id, estimated, total, completed in (
+        ProgressEntry.objects.filter(user_id=user_id)
+        .values("enrolment_id", "step_id", "step__estimated_minutes")
+        .annotate(
+            total=Sum("minutes"),
+            completed=Count("pk", filter=Q(status=ProgressEntry.Status.COMPLETED)),
         )
-    )
+        .values_list("enrolment_id", "step_id", "step__estimated_minutes", "total", "completed")
+        .order_by()
+    ):
+        if completed:
+            done.append((estimated, total))
+        else:
+            logged[enrolment_id, step_id] = total
+    return planner.pace_factor(done), logged
+
+
+def _minutes_left(estimate: int, logged: int) -> int:
+    """What is left of a started step: its estimate less the minutes logged on it, but at
+    least STARTED_STEP_LEFT of it (a step that overran is not nearly done)."""
+    return max(estimate - logged, ceil(estimate * STARTED_STEP_LEFT)) if logged else estimate
 
 
 def _candidates(
-    user_id: int, level_rank: int, pace: Fraction
+    user_id: int, level_rank: int, pace: Fraction, logged: dict[tuple[int, int], int]
 ) -> tuple[list[planner.PlanStep], dict[int, int | None]]:
     """The steps the learner could still do, for the planner, and each one's enrolment."""
     routes, shown = learner_routes(user_id, level_rank)
@@ -98,7 +115,10 @@ def _candidates(
         steps.append(
             planner.PlanStep(
                 facts.step_id,
-                ceil(facts.minutes * pace),
+                _minutes_left(
+                    ceil(facts.minutes * pace),
+                    logged.get((route.enrolment_id, facts.step_id), 0) if route.enrolment_id else 0,
+                ),
                 {s: readiness.proven_level(facts.kind, lvl) for s, lvl in proven.items()},
                 tuple(p for p in facts.prerequisites if p not in route.done),
             )
@@ -121,8 +141,8 @@ def plan_get(
     today = learner_today(profile)
     if minutes_this_week is None:
         minutes_this_week = _minutes_this_week(profile, today)
-    pace = _pace(user.pk)
-    steps, enrolments = _candidates(user.pk, level.rank, pace)
+    pace, logged = _history(user.pk)
+    steps, enrolments = _candidates(user.pk, level.rank, pace, logged)
     result = planner.plan(
         requirements=[
             readiness.Requirement(skill_id, target, weight)

@@ -463,6 +463,7 @@ def reminder_email(delivery: ReminderDelivery) -> EmailMultiAlternatives:
         "kind_label": Kind(delivery.kind).label.lower(),
         "dashboard_url": settings.PATHWISE_BASE_URL + "/",
         "reviews_url": settings.PATHWISE_BASE_URL + reverse("readiness") + "#reviews",
+        "plan_url": settings.PATHWISE_BASE_URL + reverse("plan") + "#this-week",
         "unsubscribe_url": unsubscribe_url,
     }
     template = f"tracker/email/{delivery.kind}"

@@ -223,7 +223,11 @@ def enrolment_create(
         raise ValidationError({"path": _("You are already enrolled on this path.")})
     # Only the latest enrolment on the path is reopened, and only when it was withdrawn: after
     # a completed run, an older withdrawn one stays closed.
-    latest = Enrolment.objects.select_for_update().filter(user=user, path=path).order_by("-pk")
+    latest = (
+        Enrolment.objects.select_for_update()
+        .filter(user=user, path=path)
+        .order_by("-enrolled_at", "-pk")
+    )
     withdrawn = next(iter(latest[:1]), None)
     if withdrawn is not None and withdrawn.status != Enrolment.Status.WITHDRAWN:
         withdrawn = None

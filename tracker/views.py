@@ -4,6 +4,7 @@ step list is swapped in place) and without JavaScript (a normal POST and redirec
 
 import json
 from typing import Any
+from uuid import UUID
 
 from allauth.account import views as allauth_views
 from django.contrib import messages
@@ -18,13 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from careers.forms import QuizForm
 from careers.selectors import backgrounds_list, levels_list, roles_list
 from paths.selectors import published_paths, published_paths_with_steps
 from tracker import (
+    calendar_feed,
     pace,
     plans,
     progress_feedback,
@@ -322,13 +324,53 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     """The plan to the target, week by week; `weekly_minutes` (GET) plans at another pace."""
     form = PlanForm(request.GET or None)
     weekly = form.cleaned_data.get("weekly_minutes") if form.is_valid() else None
-    context = {"plan": plans.plan_get(user=request_user(request), weekly_minutes=weekly)}
+    user = request_user(request)
+    feed = calendar_feed.calendar_feed_get(user=user)
+    context = {
+        "plan": plans.plan_get(user=user, weekly_minutes=weekly),
+        "feed": feed,
+        "feed_url": calendar_feed.feed_url(feed) if feed else None,
+        "webcal_url": calendar_feed.webcal_url(feed) if feed else None,
+    }
     return render(
         request,
         "tracker/plan.html",
         {**context, "form": form},
         status=422 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@login_required
+@require_POST
+def plan_calendar(request: HttpRequest) -> HttpResponse:
+    """Make the plan's calendar link (a new one replaces the old) or turn the feed off."""
+    user = request_user(request)
+    if request.POST.get("action") == "revoke":
+        calendar_feed.calendar_feed_revoke(user=user)
+        messages.success(request, gettext("Calendar feed turned off: its link no longer works."))
+    else:
+        calendar_feed.calendar_feed_renew(user=user)
+        messages.success(
+            request, gettext("Your calendar link is ready; any earlier link no longer works.")
+        )
+    return redirect(reverse("plan") + "#calendar")
+
+
+@require_safe
+def calendar_feed_ics(request: HttpRequest, key: UUID, token: str) -> HttpResponse:
+    """The feed at its secret URL, for calendar apps (no session): 404 once turned off."""
+    feed = calendar_feed.feed_for_url(key=key, token=token)
+    if feed is None:
+        raise Http404("No such calendar feed.")
+    now = timezone.now()
+    response = HttpResponse(
+        calendar_feed.feed_ics(feed=feed, now=now), content_type="text/calendar; charset=utf-8"
+    )
+    calendar_feed.feed_fetched(feed, now)
+    response["Content-Disposition"] = 'inline; filename="pathwise-plan.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

@@ -19,7 +19,8 @@ from tests.factories import (
     UserFactory,
     published_path,
 )
-from tracker.models import Enrolment, LearnerProfile, ProgressEntry, SkillClaim
+from tracker.calendar_feed import calendar_feed_renew
+from tracker.models import CalendarFeed, Enrolment, LearnerProfile, ProgressEntry, SkillClaim
 from tracker.recompute import readiness_recompute
 from tracker.services import enrolment_create, progress_log, skill_claim_set
 
@@ -52,6 +53,7 @@ def world(client_for) -> dict[str, Any]:
     memories_review(  # the owner holds RAG: a review can be started
         user_id=owner.pk, skill_levels={rag.pk: 2}, rating=Rating.Good, at=timezone.now()
     )
+    calendar_feed_renew(user=owner)
     clients = {
         "anonymous": APIClient(),
         "other": client_for(other),
@@ -80,6 +82,7 @@ def owner_state(owner) -> tuple[Any, ...]:
         .values_list("timezone", "weekly_goal_minutes")
         .get(),
         list(SkillCheck.objects.filter(user=owner).values_list("pk", "submitted_at", "passed")),
+        list(CalendarFeed.objects.filter(user=owner).values_list("key", flat=True)),
     )
 
 
@@ -100,6 +103,10 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] 
     ("get", "/api/v1/dashboard/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/memory/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/plan/", None, (401, 409, 409, 409)),  # nobody has a target here
+    # Only the owner has a calendar feed; each learner makes and turns off their own.
+    ("get", "/api/v1/plan/calendar/", None, (401, 404, 200, 404)),
+    ("post", "/api/v1/plan/calendar/", None, (401, 201, 201, 201)),
+    ("delete", "/api/v1/plan/calendar/", None, (401, 404, 204, 404)),
     ("get", "/api/v1/enrolments/", None, (401, 200, 200, 200)),
     ("get", "/api/v1/enrolments/{enrolment}/", None, (401, 404, 200, 404)),
     ("patch", "/api/v1/enrolments/{enrolment}/", {"status": "paused"}, (401, 404, 200, 404)),

@@ -96,6 +96,8 @@ def test_every_operation_documents_the_statuses_it_can_answer(schema):
         ("post", "/api/v1/checks/{id}/submit/"): {"409", "422"},
         ("get", "/api/v1/checks/"): {"400"},  # filters
         ("get", "/api/v1/plan/"): {"400", "409"},  # weekly_minutes; no target
+        ("get", "/api/v1/plan/calendar/"): {"404"},  # no feed
+        ("delete", "/api/v1/plan/calendar/"): {"404"},
     }
 
     assert {name: gaps for name, gaps in missing.items() if gaps} == {}

@@ -22,6 +22,7 @@ BENCHMARKS = [
     "b5_latency",
     "b6_reminders",
     "b10_decay",
+    "b11_planner",
 ]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = f"pathwise_bench_{os.getpid()}"  # one per run: two runs never share one

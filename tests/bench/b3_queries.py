@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -24,12 +25,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from careers.models import Skill
+from careers.models import SeniorityLevel, Skill
 from paths.models import LearningPath, Step
 from tests.api_clients import login
 from tests.bench.dataset import PASSWORD, learner_with_history
 from tests.bench.harness import Bench, Result
+from tracker.calendar_feed import calendar_feed_renew, feed_url
 from tracker.models import (
+    CalendarFeed,
     Enrolment,
     ProgressEntry,
     ReadinessSnapshot,
@@ -38,6 +41,7 @@ from tracker.models import (
     User,
 )
 from tracker.recompute import readiness_recompute
+from tracker.services import learner_profile_update
 
 ID = "B3"
 WHAT = "SQL queries per request, every API endpoint and page"
@@ -47,6 +51,7 @@ HOST = "localhost"  # in ALLOWED_HOSTS without the test environment's "testserve
 LLM_PATH = "llm-engineer-from-backend"
 ML_PATH = "ml-engineer-foundations"
 ROLE = "llm-engineer"
+PLAN_LEVEL = "mid"
 CLAIMED = "python-engineering"  # the demo learner's skill claim
 COMPARE = "ml-engineer,llm-engineer"
 MANY = "page_size=100"  # lists show as much of the data as a page may hold
@@ -178,6 +183,9 @@ def grow(user: User, factor: int) -> None:
 def learner(email: str, factor: int) -> User:
     user = learner_with_history(email)
     grow(user, factor)
+    # A target neither learner has reached, so both plans have weeks to lay out.
+    learner_profile_update(user=user, target_level=SeniorityLevel.objects.get(slug=PLAN_LEVEL))
+    calendar_feed_renew(user=user)
     return user
 
 
@@ -219,6 +227,10 @@ def endpoints(user: User) -> dict[str, str]:
         "me/export/": "/api/v1/me/export/",
         "recommendation/": "/api/v1/recommendation/",
         "dashboard/": "/api/v1/dashboard/",
+        "memory/": "/api/v1/memory/",
+        "checks/": f"/api/v1/checks/?{MANY}",
+        "plan/": "/api/v1/plan/",
+        "plan/calendar/": "/api/v1/plan/calendar/",
     }
     web = {
         "dashboard/": "/dashboard/",
@@ -231,6 +243,8 @@ def endpoints(user: User) -> dict[str, str]:
         "roles/compare/": f"/roles/compare/?roles={COMPARE}",
         "paths/": "/paths/",
         "paths/{slug}/": f"/paths/{LLM_PATH}/",
+        "plan/": "/plan/",
+        "calendar/{key}/{token}.ics": urlsplit(feed_url(CalendarFeed.objects.get(user=user))).path,
     }
     return {
         **{f"GET /api/v1/{label}": url for label, url in api.items()},
@@ -277,6 +291,8 @@ def writes(user: User) -> dict[str, Write]:
         "POST /api/v1/skill-claims/": Write(
             "POST", "/api/v1/skill-claims/", {"skill": CLAIMED, "level": 4}, 201
         ),
+        "POST /api/v1/plan/calendar/": Write("POST", "/api/v1/plan/calendar/", None, 201),
+        "DELETE /api/v1/plan/calendar/": Write("DELETE", "/api/v1/plan/calendar/", None, 204),
         "POST /api/v1/me/delete/": Write("POST", "/api/v1/me/delete/", {"password": PASSWORD}, 204),
     }
 

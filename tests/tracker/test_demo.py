@@ -1,11 +1,20 @@
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import Client
+from rest_framework.test import APIClient
 
+from tests.api_clients import login
+from tests.ical_check import rfc5545_calendar
+from tests.web.clients import signed_in
+from tracker.calendar_feed import feed_url
 from tracker.demo import LLM_PATH_HISTORY, ML_PATH_HISTORY
+from tracker.management.commands.demo_accounts import DEMO_LEARNER
 from tracker.models import (
+    CalendarFeed,
     Enrolment,
     ProgressEntry,
     ReadinessScore,
@@ -92,3 +101,31 @@ def test_demo_accounts_refuse_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG only"):
         call_command("demo_accounts")
     assert not User.objects.filter(email="learner@pathwise.local").exists()
+
+
+def test_the_demo_learner_has_a_plan_a_projection_and_a_calendar_feed(catalogue, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_accounts", stdout=out)
+    learner = User.objects.get(email="learner@pathwise.local")
+    feed = CalendarFeed.objects.get(user=learner)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {login(api, *DEMO_LEARNER)['access']}")
+
+    plan = api.get("/api/v1/plan/").json()
+    calendar = api.get("/api/v1/plan/calendar/").json()
+    page = signed_in(learner).get("/plan/").content.decode()
+    ics = Client().get(urlsplit(feed_url(feed)).path)
+
+    assert f"plan as a calendar feed: {feed_url(feed)}" in out.getvalue()
+    assert calendar["url"] == feed_url(feed)
+    assert f'value="{feed_url(feed)}"' in page
+    assert plan["role"] == "llm-engineer"
+    assert plan["weeks"][1]["items"]  # a week with steps (this week may be full already)
+    projection = [week["readiness"] for week in plan["weeks"]]
+    assert projection == sorted(projection)
+    assert projection[0] >= plan["readiness_now"]
+    assert plan["target_date"] is not None
+    events = rfc5545_calendar(ics.content).events
+    planned = {item["title"] for week in plan["weeks"][:4] for item in week["items"]}
+    assert {str(e.summary).removeprefix("Study: ") for e in events} == planned

@@ -1,22 +1,14 @@
 """tracker/plans.py: the learner's plan read from their data, hand-checked on a small
 catalogue: the steps, their weeks as dates, the projection, the target date."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.factories import (
-    LevelFactory,
-    RequirementFactory,
-    RoleFactory,
-    SkillFactory,
-    StepFactory,
-    StepSkillFactory,
-    UserFactory,
-    published_path,
-)
+from tests.factories import UserFactory, published_path
+from tests.tracker.plan_world import WEDNESDAY, plan_world
 from tests.web.clients import signed_in
 from tracker.plans import PLAN_TARGET, plan_get
 from tracker.services import (
@@ -28,24 +20,10 @@ from tracker.services import (
 
 pytestmark = pytest.mark.django_db
 
-WEDNESDAY = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # London is on UTC in winter
-
 
 @pytest.fixture
 def world():
-    """A role at one level needing RAG to 2 (one skill: 100 points); an enrolled path with a
-    read on RAG (proves 2, 60 minutes) and a project behind it (proves 2 again, 120)."""
-    role, level, rag = RoleFactory.create(), LevelFactory.create(), SkillFactory.create()
-    RequirementFactory.create(role=role, level=level, skill=rag, target_level=2, weight=1)
-    path = published_path(steps=0, role=role, level=level)
-    read = StepFactory.create(path=path, position=1, kind="read", estimated_minutes=60)
-    project = StepFactory.create(path=path, position=2, kind="project", estimated_minutes=120)
-    project.prerequisites.set([read])
-    for step in (read, project):
-        StepSkillFactory.create(step=step, skill=rag, level=2)
-    user = UserFactory.create()
-    learner_profile_update(user=user, target_role=role, target_level=level, weekly_goal_minutes=90)
-    return user, path, read, project
+    return plan_world()
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
@@ -53,27 +31,71 @@ def test_a_plan_by_hand(world):
     user, path, read, _ = world
     enrolment = enrolment_create(user=user, path=path)
     enrolment_set_target_date(enrolment=enrolment, target_date=date(2026, 12, 13))
-    progress_log(enrolment=enrolment, step=read, minutes=30)  # started: 30 of this week's 90
+    progress_log(enrolment=enrolment, step=read, minutes=40)  # started: 40 of this week's 90
 
     plan = plan_get(user=user)
 
     assert plan is not None
     assert (plan.target, plan.readiness_now, plan.weekly_minutes) == (80.0, 0.0, 90)
-    # The read (1.6 of 2: 80 points) reaches the target: 60 minutes, 60 left this week.
+    # The read (1.6 of 2: 80 points) reaches the target: 20 of its 60 minutes are left.
     assert [(w.start, w.minutes, w.readiness) for w in plan.weeks] == [
-        (date(2026, 11, 30), 60, 80.0)
+        (date(2026, 11, 30), 20, 80.0)
     ]
     (item,) = plan.weeks[0].items
     assert (item.step, item.enrolment_id, item.minutes, item.finishes) == (
         read,
         enrolment.pk,
-        60,
+        20,
         True,
     )
     assert plan.reaches_target_on == date(2026, 12, 6)
     assert (plan.target_date, plan.on_track) == (date(2026, 12, 13), True)
-    # 60 minutes over the 12 days from today to the 13th: 60 x 7 / 12 = 35 a week.
-    assert plan.minutes_per_week_needed == 35
+    # 20 minutes over the 12 days from today to the 13th: 20 x 7 / 12 = 12 a week (rounded up).
+    assert plan.minutes_per_week_needed == 12
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_an_overrun_step_still_plans_a_quarter_of_it(world):
+    user, path, read, _ = world
+    enrolment = enrolment_create(user=user, path=path)
+    progress_log(  # last week: 70 minutes on a 60-minute read, not completed
+        enrolment=enrolment, step=read, minutes=70, occurred_at=WEDNESDAY - timedelta(days=7)
+    )
+
+    plan = plan_get(user=user)
+
+    assert plan is not None
+    assert [(i.step, i.minutes) for i in plan.weeks[0].items] == [(read, 15)]
+
+
+def test_the_plan_follows_what_happened(world):
+    """Replanning: a week without progress shifts the plan by a week; logging moves it on."""
+    user, path, read, _ = world
+    enrolment = enrolment_create(user=user, path=path)
+    learner_profile_update(user=user, weekly_goal_minutes=60)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        first = plan_get(user=user)
+    with time_machine.travel(WEDNESDAY + timedelta(days=7), tick=False):
+        behind = plan_get(user=user)
+        progress_log(enrolment=enrolment, step=read, minutes=60, status="completed")
+        done = plan_get(user=user)
+
+    assert first is not None
+    assert behind is not None
+    assert done is not None
+    assert [i.step for w in first.weeks for i in w.items] == [read]
+    assert (first.weeks[0].start, first.reaches_target_on) == (
+        date(2026, 11, 30),
+        date(2026, 12, 6),
+    )
+    # Nothing logged: the same step, a week later.
+    assert [i.step for w in behind.weeks for i in w.items] == [read]
+    assert (behind.weeks[0].start, behind.reaches_target_on) == (
+        date(2026, 12, 7),
+        date(2026, 12, 13),
+    )
+    # Logged: 80 reached, nothing more to plan (the project is not needed for the target).
+    assert (done.readiness_now, done.weeks) == (80.0, [])
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -159,6 +160,11 @@ def test_behind_pace_at_most_weekly():
         "About 480 minutes a week would get you there "
         "(you average 28 over the 15 days since you started)" in body
     )
+    plan_url = f"{settings.PATHWISE_BASE_URL}/plan/#this-week"
+    assert f"see what to do this week: {plan_url}" in body
+    message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    assert f'<a href="{plan_url}"' in str(message.alternatives[0][0])
 
 
 def test_weekly_digest_on_mondays_with_minutes_readiness_change_and_streak():

@@ -148,6 +148,25 @@ def test_an_old_withdrawal_stays_closed_after_a_later_completed_run(learner):
     assert Enrolment.objects.filter(user=learner, path=path).count() == 3
 
 
+def test_the_latest_enrolment_is_the_latest_made_not_the_latest_stored(learner):
+    """An earlier run stored afterwards (imported history) does not stop reopening the one
+    withdrawn last."""
+    path = published_path(steps=1)
+    withdrawn = enrolment_create(user=learner, path=path)
+    enrolment_set_status(enrolment=withdrawn, status="withdrawn")
+    Enrolment.objects.create(
+        user=learner,
+        path=path,
+        status="completed",
+        enrolled_at=withdrawn.enrolled_at - timedelta(days=90),
+    )
+
+    again = enrolment_create(user=learner, path=path)
+
+    assert again.pk == withdrawn.pk
+    assert again.status == "active"
+
+
 def test_undo_is_refused_once_the_path_is_archived(learner):
     path = published_path()
     enrolment = enrolment_create(user=learner, path=path)

@@ -270,3 +270,14 @@ PLAN = response(
         "minutes_per_week_needed": 96,
     },
 )
+CALENDAR_FEED = response(
+    "A calendar feed",
+    {
+        "url": "https://pathwise.example/calendar/4f1c2b8e-9a4d-4c1e-8f3b-2d7e6a5c9b10/"
+        "9b1d5c0e7f3a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c.ics",
+        "webcal_url": "webcal://pathwise.example/calendar/4f1c2b8e-9a4d-4c1e-8f3b-2d7e6a5c9b10/"
+        "9b1d5c0e7f3a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c.ics",
+        "created_at": "2026-11-28T19:02:11Z",
+        "last_fetched_at": "2026-12-01T07:00:04Z",
+    },
+)

@@ -19,9 +19,11 @@ from config.api import (
 )
 from config.openapi import FIELD_ERRORS_SCHEMA
 from paths.models import LearningPath, Step
+from tracker import calendar_feed
 from tracker.models import (
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
+    CalendarFeed,
     Enrolment,
     LearnerProfile,
     ProgressEntry,
@@ -577,3 +579,22 @@ class PlanSerializer(serializers.Serializer[Any]):
     minutes_per_week_needed = serializers.IntegerField(
         allow_null=True, help_text="On average, to reach the target by the target date."
     )
+
+
+class CalendarFeedSerializer(serializers.Serializer[Any]):
+    url = serializers.SerializerMethodField(
+        help_text="The secret iCalendar (RFC 5545) URL: anyone with it sees your plan's steps."
+    )
+    webcal_url = serializers.SerializerMethodField(
+        help_text="The same URL with the webcal scheme, which calendar apps open to subscribe."
+    )
+    created_at = serializers.DateTimeField()
+    last_fetched_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a calendar last read it (to the hour); null: never."
+    )
+
+    def get_url(self, feed: CalendarFeed) -> str:
+        return calendar_feed.feed_url(feed)
+
+    def get_webcal_url(self, feed: CalendarFeed) -> str:
+        return calendar_feed.webcal_url(feed)

@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from assessments.selectors import checkable_levels
 from careers.models import Role, SeniorityLevel
 from config.api import Conflict, Pagination
-from tracker import export, plans, readiness, reviews, selectors, services, targets
+from tracker import calendar_feed, export, plans, readiness, reviews, selectors, services, targets
 from tracker.api import examples as ex
 from tracker.api import serializers as s
 from tracker.api.filters import ProgressFilter
@@ -205,6 +205,46 @@ class PlanView(APIView):
         if plan is None:
             raise Conflict("Choose a target role and level first (PATCH /api/v1/me/).")
         return Response(s.PlanSerializer(plan).data)
+
+
+class CalendarFeedView(APIView):
+    """The plan's calendar feed: a secret URL a calendar app subscribes to."""
+
+    @extend_schema(
+        summary="Your plan's calendar feed",
+        description="The secret iCalendar URL of your plan's study blocks (the next four "
+        "weeks, at your preferred hour). 404 while you have none.",
+        responses={200: s.CalendarFeedSerializer, 404: PROBLEM},
+        examples=[ex.CALENDAR_FEED],
+    )
+    def get(self, request: Request) -> Response:
+        feed = calendar_feed.calendar_feed_get(user=_user(request))
+        if feed is None:
+            raise NotFound("No calendar feed: POST to make one.")
+        return Response(s.CalendarFeedSerializer(feed).data)
+
+    @extend_schema(
+        summary="Make a new calendar link",
+        description="A feed at a new secret URL; any earlier URL of yours answers 404 from now.",
+        request=None,
+        responses={201: s.CalendarFeedSerializer},
+        examples=[ex.CALENDAR_FEED],
+    )
+    def post(self, request: Request) -> Response:
+        feed = calendar_feed.calendar_feed_renew(user=_user(request))
+        response = Response(s.CalendarFeedSerializer(feed).data, status=status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(reverse("api:plan-calendar"))
+        return response
+
+    @extend_schema(
+        summary="Turn the calendar feed off",
+        description="Its URL answers 404 from now. 404 if there was none.",
+        responses={204: None, 404: PROBLEM},
+    )
+    def delete(self, request: Request) -> Response:
+        if not calendar_feed.calendar_feed_revoke(user=_user(request)):
+            raise NotFound("No calendar feed to turn off.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DashboardView(APIView):

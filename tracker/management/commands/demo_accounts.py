@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.calendar_feed import calendar_feed_get, feed_url
 from tracker.demo import demo_history_seed
 from tracker.services import user_ensure
 
@@ -24,7 +25,13 @@ class Command(BaseCommand):
             kind = "curator" if curator else "learner"
             verb = "created" if created else "reset"
             self.stdout.write(f"Demo {kind} {verb}: {email} / {password}")
-            if not curator and demo_history_seed(user=user):
+            if curator:
+                continue
+            if demo_history_seed(user=user):
                 self.stdout.write(
-                    "  with four weeks of progress on two paths, a skill claim and two skill checks"
+                    "  with four weeks of progress on two paths, a skill claim, skill checks, "
+                    "a plan and its calendar feed"
                 )
+            feed = calendar_feed_get(user=user)
+            if feed is not None:
+                self.stdout.write(f"  plan as a calendar feed: {feed_url(feed)}")
