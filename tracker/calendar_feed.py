@@ -4,30 +4,25 @@ their time zone, so a calendar app that subscribes shows them and follows the pl
 
 The URL is /calendar/<key>/<token>.ics: `key` is stored, `token` is an HMAC of it under
 SECRET_KEY (not stored), so a leaked database does not give the feeds away and the page can show
-the URL again. A new link or turning the feed off deletes the row: the old URL answers 404."""
+the URL again. A new link gives the row a new key, turning the feed off deletes it: either way
+the old URL answers 404 at once."""
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from math import ceil
-from uuid import UUID
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4, uuid5
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vDuration
 
-from tracker.models import MINUTES_PER_DAY, CalendarFeed, User
-from tracker.plans import LearnerPlan, PlanItem, PlanWeek, plan_get
+from tracker.models import CalendarFeed, User
+from tracker.plans import LearnerPlan, StudyBlock, plan_get
 from tracker.selectors import learner_today, profile_get
 
 FEED_WEEKS = 4
 """This week and the three after: enough to see ahead; later weeks change too much to show."""
-MIN_BLOCK_MINUTES = 30
-"""A day's study block is at least this long, so a small weekly goal gives a few real
-sessions rather than a sliver every day."""
 REFRESH = timedelta(hours=1)
 """How often calendar apps are asked to fetch the feed again (most poll less often anyway)."""
 FETCH_RECORD_EVERY = timedelta(hours=1)
@@ -38,8 +33,8 @@ _SALT = "pathwise.calendar-feed"
 # --- The secret URL ---------------------------------------------------------------------------
 
 
-def feed_token(feed: CalendarFeed) -> str:
-    return salted_hmac(_SALT, str(feed.key), algorithm="sha256").hexdigest()
+def feed_token(feed: CalendarFeed, secret: str | bytes | None = None) -> str:
+    return salted_hmac(_SALT, str(feed.key), secret=secret, algorithm="sha256").hexdigest()
 
 
 def feed_url(feed: CalendarFeed) -> str:
@@ -56,11 +51,14 @@ def calendar_feed_get(*, user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.select_related("user__profile").filter(user=user).first()
 
 
-@transaction.atomic
 def calendar_feed_renew(*, user: User) -> CalendarFeed:
-    """A feed at a new secret URL; the learner's previous URL, if any, stops working."""
-    CalendarFeed.objects.filter(user=user).delete()
-    return CalendarFeed.objects.create(user=user)
+    """A feed at a new secret URL; the learner's previous URL, if any, stops working (the
+    row keeps its place and takes a new key, so two quick renewals cannot collide)."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user,
+        defaults={"key": uuid4(), "created_at": timezone.now(), "last_fetched_at": None},
+    )
+    return feed
 
 
 def calendar_feed_revoke(*, user: User) -> bool:
@@ -72,7 +70,11 @@ def calendar_feed_revoke(*, user: User) -> bool:
 def feed_for_url(*, key: UUID, token: str) -> CalendarFeed | None:
     """The feed a URL names, or None (unknown key, wrong token, or turned off)."""
     feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
-    if feed is None or not constant_time_compare(token, feed_token(feed)):
+    if feed is None:
+        return None
+    # Old keys still open the URL while SECRET_KEY is rotated (SECRET_KEY_FALLBACKS).
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if not any(constant_time_compare(token, feed_token(feed, secret)) for secret in secrets):
         return None
     return feed
 
@@ -82,58 +84,25 @@ def feed_fetched(feed: CalendarFeed, at: datetime) -> None:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=at)
 
 
-# --- Study blocks -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StudyBlock:
-    starts: datetime  # local, aware
-    minutes: int
-    item: PlanItem
-
-
-def study_blocks(week: PlanWeek, first_day: date, hour: int, zone: ZoneInfo) -> list[StudyBlock]:
-    """The week's planned minutes as blocks on its days from `first_day` to its Sunday, one
-    sitting a day from `hour` (earlier if it would end after midnight), in the plan's order;
-    a step longer than a day's sitting goes on the next day. Every planned minute is placed:
-    the days times the sitting cover the week."""
-    days = [d for d in (week.start + timedelta(days=n) for n in range(7)) if d >= first_day]
-    sitting = max(MIN_BLOCK_MINUTES, ceil(week.minutes / len(days)))
-    # Earlier than the preferred hour if the sitting would run past midnight.
-    sits_at = time(*divmod(max(0, min(hour * 60, MINUTES_PER_DAY - sitting)), 60))
-    blocks: list[StudyBlock] = []
-    day, used = 0, 0
-    for item in week.items:
-        left = item.minutes
-        while left > 0:
-            if used == sitting:
-                day, used = day + 1, 0
-            minutes = min(left, sitting - used)
-            starts = datetime.combine(days[day], sits_at, zone) + timedelta(minutes=used)
-            blocks.append(StudyBlock(starts, minutes, item))
-            used += minutes
-            left -= minutes
-    return blocks
-
-
 # --- The feed ---------------------------------------------------------------------------------
 
 
 def feed_ics(*, feed: CalendarFeed, now: datetime) -> bytes:
     """The feed's calendar now: its learner's plan (empty without a target), as RFC 5545."""
     profile = profile_get(user=feed.user)
-    zone = ZoneInfo(profile.timezone)
     today = learner_today(profile)
     plan = plan_get(user=feed.user)
     calendar = Calendar.new(
         prodid="-//Pathwise//Learning plan//EN",
+        uid=_public_id(feed),
         name=_("Pathwise plan"),
         description=_description(plan),
         method="PUBLISH",
         calscale="GREGORIAN",
         refresh_interval=REFRESH,
     )
-    calendar.add("X-PUBLISHED-TTL", REFRESH)  # Outlook's name for REFRESH-INTERVAL
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # as RFC 7986 writes it
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # Outlook's name for it
     # Always one component (RFC 5545 wants at least one): the zone the blocks are given in.
     calendar.add_component(
         Timezone.from_tzid(
@@ -142,12 +111,15 @@ def feed_ics(*, feed: CalendarFeed, now: datetime) -> bytes:
             last_date=today + timedelta(weeks=FEED_WEEKS + 1),
         )
     )
-    weeks = plan.weeks[:FEED_WEEKS] if plan else []
-    for index, week in enumerate(weeks):
-        first_day = today if index == 0 else week.start
-        for block in study_blocks(week, first_day, profile.preferred_hour, zone):
+    for week in plan.weeks[:FEED_WEEKS] if plan else []:
+        for block in week.blocks:
             calendar.add_component(_event(feed, block, now))
     return calendar.to_ical()
+
+
+def _public_id(feed: CalendarFeed) -> str:
+    """A stable id for the feed that gives nothing of its URL away (UIDs travel with events)."""
+    return str(uuid5(feed.key, "pathwise-calendar"))
 
 
 def _description(plan: LearnerPlan | None) -> str:
@@ -169,7 +141,7 @@ def _event(feed: CalendarFeed, block: StudyBlock, now: datetime) -> Event:
         link = base + reverse("enrolment", args=[block.item.enrolment_id]) + f"?step={step.pk}#log"
         action = _("Log it: %(url)s") % {"url": link}
     return Event.new(
-        uid=f"{feed.key}-{block.starts.date().isoformat()}-{step.pk}@pathwise",
+        uid=f"{_public_id(feed)}-{block.starts.date().isoformat()}-{step.pk}@pathwise",
         summary=_("Study: %(step)s") % {"step": step.title},
         description="\n".join(
             [

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from assessments.models import SkillCheck
-from tracker import reviews, selectors
+from tracker import calendar_feed, reviews, selectors
 from tracker.api.serializers import ExportSerializer
 from tracker.models import ProgressEntry, ReadinessSnapshot, ReminderDelivery, SkillClaim, User
 
@@ -32,5 +32,6 @@ def learner_export(*, user: User) -> dict[str, Any]:
         .annotate(question_count=Count("items"))
         .order_by("started_at", "pk"),
         "memory": reviews.memories_for(user=user, at=timezone.now()),
+        "calendar_feed": calendar_feed.calendar_feed_get(user=user),
     }
     return dict(ExportSerializer(document).data)

@@ -359,7 +359,7 @@ class IdempotencyKey(models.Model):
 class CalendarFeed(models.Model):
     """A learner's plan as an iCalendar feed at a secret URL (tracker/calendar_feed.py). The
     URL carries `key` and an HMAC of it under SECRET_KEY, so the database alone does not give
-    the URL away; deleting the row (turning it off, or a new link) makes the old URL 404."""
+    the URL away; a new key (a new link) or deleting the row (off) makes the old URL 404."""
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="calendar_feed"

@@ -48,6 +48,7 @@ class Plan:
     target: Fraction
     target_week: int | None  # the week the target is reached; None if the plan never does
     minutes_to_target: int | None
+    target_step: int | None  # the step whose completion reaches the target
 
 
 PACE_BOUNDS = (Fraction(1, 2), Fraction(2))
@@ -255,18 +256,62 @@ def plan(
     if weekly_minutes <= 0:
         raise ValueError("A plan needs a weekly goal of at least one minute.")
     scored = _Scored(requirements, levels)
-    by_id = {step.step_id: step for step in steps}
+    by_id = _satisfiable({step.step_id: step for step in steps})
     start = scored.score(scored.levels)
     candidates = [by_chains(scored, by_id, target), greedy(scored, by_id, target)]
     outcome, order = min(
         ((_outcome(o, by_id, scored, target), o) for o in candidates), key=lambda pair: pair[0]
     )
+    order = _until_last_gain(order, by_id, scored)
     weeks = lay_out(order, by_id, scored, weekly_minutes, first_week_minutes)
     target_week = next((w.index for w in weeks if w.readiness >= target), None)
     if start >= target:
         target_week = 0
     minutes = None if outcome[0] else outcome[1]
-    return Plan(tuple(order), weeks, start, target, target_week, minutes)
+    return Plan(
+        tuple(order),
+        weeks,
+        start,
+        target,
+        target_week,
+        minutes,
+        _target_step(order, by_id, minutes),
+    )
+
+
+def _satisfiable(steps: dict[int, PlanStep]) -> dict[int, PlanStep]:
+    """The steps whose prerequisites are all among the steps (transitively): one that waits on
+    a step the learner cannot plan is never doable, whichever method orders them."""
+    kept = dict(steps)
+    while blocked := [s for s in kept.values() if any(p not in kept for p in s.prerequisites)]:
+        for step in blocked:
+            del kept[step.step_id]
+    return kept
+
+
+def _until_last_gain(
+    order: Sequence[int], steps: Mapping[int, PlanStep], scored: _Scored
+) -> list[int]:
+    """The order without its tail of steps that add nothing (when the target is out of reach,
+    both methods go on with the shortest steps, which only pad the plan)."""
+    levels, score, last = scored.levels, scored.score(scored.levels), 0
+    for index, step_id in enumerate(order, start=1):
+        levels = scored.raised(levels, steps[step_id])
+        if (now := scored.score(levels)) > score:
+            score, last = now, index
+    return list(order[:last])
+
+
+def _target_step(
+    order: Sequence[int], steps: Mapping[int, PlanStep], minutes: int | None
+) -> int | None:
+    """The step at which the order has taken `minutes` (the minutes to the target)."""
+    spent = 0
+    for step_id in order:
+        spent += steps[step_id].minutes
+        if minutes is not None and spent == minutes and minutes > 0:
+            return step_id
+    return None
 
 
 def _minutes_to(

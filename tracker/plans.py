@@ -11,18 +11,20 @@ read, so it follows what happened: a logged step moves it on, a week gone by wit
 shifts it."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from math import ceil
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from careers.models import Role, RoleRequirement, SeniorityLevel
 from paths.models import Step
 from tracker import activity, planner, readiness
-from tracker.models import Enrolment, LearnerProfile, ProgressEntry, User
+from tracker.models import MINUTES_PER_DAY, Enrolment, LearnerProfile, ProgressEntry, User
 from tracker.recompute import scaled_proficiency_by_user
-from tracker.selectors import learner_routes, learner_today, profile_get, step_facts
+from tracker.selectors import learner_routes, profile_get, step_facts
 
 PLAN_TARGET = Fraction(80)
 """The readiness a plan aims at (Pathwise's own choice): completed steps count 4/5 of what they
@@ -41,12 +43,27 @@ class PlanItem:
     finishes: bool  # the step is finished this week
 
 
+MIN_SITTING_MINUTES = 30
+"""A day's study sitting is at least this long, so a small weekly goal gives a few real
+sessions rather than a sliver every day."""
+MAX_SITTING_MINUTES = 8 * 60
+"""And at most this long: minutes of a week beyond 8 hours a day are not laid out in days."""
+
+
+@dataclass(frozen=True)
+class StudyBlock:
+    starts: datetime  # local, aware
+    minutes: int
+    item: PlanItem
+
+
 @dataclass(frozen=True)
 class PlanWeek:
     start: date  # the learner's local Monday
     minutes: int
     readiness: float  # at the end of the week
     items: list[PlanItem]
+    blocks: list[StudyBlock]  # the items as daily sittings at the learner's preferred hour
 
 
 @dataclass(frozen=True)
@@ -58,15 +75,22 @@ class LearnerPlan:
     weekly_minutes: int
     pace: float  # the learner's real minutes over the estimates
     weeks: list[PlanWeek]
-    reaches_target_on: date | None  # the end of the week it is reached; None: never
+    reaches_target_on: date | None  # the day of the last sitting that reaches it; None: never
     target_date: date | None  # the earliest target date of the learner's active enrolments
-    minutes_per_week_needed: int | None  # on average, to reach the target by then
+    minutes_per_week_needed: int | None  # on average, to reach it by then (None: date passed)
+    today: date
 
     @property
     def on_track(self) -> bool | None:
         if self.target_date is None:
             return None
+        if self.readiness_now >= self.target:
+            return True
         return self.reaches_target_on is not None and self.reaches_target_on <= self.target_date
+
+    @property
+    def target_date_passed(self) -> bool:
+        return self.target_date is not None and self.target_date < self.today
 
     @property
     def this_week(self) -> PlanWeek | None:
@@ -134,13 +158,18 @@ def plan_get(
     weekly goal, or at `weekly_minutes` (what if). `minutes_this_week`, if the caller has it
     (the dashboard), saves reading the learner's activity again."""
     profile = profile_get(user=user)
-    if profile.target_role is None or profile.target_level is None:
+    weekly = weekly_minutes or profile.weekly_goal_minutes
+    if profile.target_role is None or profile.target_level is None or not weekly:
         return None
     role, level = profile.target_role, profile.target_level
-    weekly = weekly_minutes or profile.weekly_goal_minutes
-    today = learner_today(profile)
+    zone = ZoneInfo(profile.timezone)
+    now = timezone.now().astimezone(zone)
+    today, monday = now.date(), activity.week_start(now.date())
+    # Today's sitting is still ahead before the preferred hour; after it, tomorrow's is first.
+    first_day = today if now.hour < profile.preferred_hour else today + timedelta(days=1)
     if minutes_this_week is None:
         minutes_this_week = _minutes_this_week(profile, today)
+    left_this_week = weekly - minutes_this_week if first_day <= monday + timedelta(days=6) else 0
     pace, logged = _history(user.pk)
     steps, enrolments = _candidates(user.pk, level.rank, pace, logged)
     result = planner.plan(
@@ -152,16 +181,16 @@ def plan_get(
         ],
         levels=scaled_proficiency_by_user([user.pk])[user.pk],
         steps=steps,
-        weekly_minutes=max(weekly, 1),
+        weekly_minutes=weekly,
         target=PLAN_TARGET,
-        first_week_minutes=max(0, weekly - minutes_this_week),
+        first_week_minutes=max(0, left_this_week),
     )
-    monday = activity.week_start(today)
-    weeks = _weeks(result, steps, enrolments, monday)
+    sittings = Sittings(first_day, profile.preferred_hour, zone)
+    weeks = _weeks(result, steps, enrolments, monday, sittings)
     target_date = _target_date(user)
     needed = None
-    if target_date is not None and result.minutes_to_target is not None:
-        days_left = max((target_date - today).days + 1, 1)  # today and the target day count
+    if target_date is not None and target_date >= today and result.minutes_to_target is not None:
+        days_left = (target_date - today).days + 1  # today and the target day count
         needed = ceil(result.minutes_to_target * 7 / days_left)
     return LearnerPlan(
         role=role,
@@ -171,12 +200,58 @@ def plan_get(
         weekly_minutes=weekly,
         pace=float(pace),
         weeks=weeks,
-        reaches_target_on=None
-        if result.target_week is None
-        else monday + timedelta(weeks=result.target_week, days=6),
+        reaches_target_on=_reaches_on(result, weeks, today),
         target_date=target_date,
         minutes_per_week_needed=needed,
+        today=today,
     )
+
+
+def _reaches_on(result: planner.Plan, weeks: list[PlanWeek], today: date) -> date | None:
+    """The day of the last sitting of the step that reaches the target (today if it is
+    reached already; the week's Sunday if that week has more than its days hold)."""
+    if result.start >= result.target:
+        return today
+    if result.target_week is None:
+        return None
+    week = weeks[result.target_week]
+    days = [b.starts.date() for b in week.blocks if b.item.step.pk == result.target_step]
+    return max(days) if days else week.start + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Sittings:
+    """Where a week's minutes go: days from `first_day`, from `hour`, in `zone`."""
+
+    first_day: date
+    hour: int
+    zone: ZoneInfo
+
+    def blocks(self, week_start: date, minutes: int, items: list[PlanItem]) -> list[StudyBlock]:
+        """One sitting a day (MIN_SITTING_MINUTES to MAX_SITTING_MINUTES, the week's minutes
+        shared over its days), earlier than the hour if it would run past midnight; the items
+        in the plan's order, a step longer than what is left of a day's sitting going on into
+        the next day's."""
+        days = [week_start + timedelta(days=n) for n in range(7)]
+        days = [d for d in days if d >= self.first_day]
+        if not days:
+            return []
+        sitting = min(MAX_SITTING_MINUTES, max(MIN_SITTING_MINUTES, ceil(minutes / len(days))))
+        sits_at = time(*divmod(min(self.hour * 60, MINUTES_PER_DAY - sitting), 60))
+        blocks: list[StudyBlock] = []
+        day, used = 0, 0
+        for item in items:
+            left = item.minutes
+            while left > 0:
+                if used == sitting:
+                    day, used = day + 1, 0
+                if day == len(days):  # more than the week's days hold
+                    return blocks
+                take = min(left, sitting - used)
+                starts = datetime.combine(days[day], sits_at, self.zone) + timedelta(minutes=used)
+                blocks.append(StudyBlock(starts, take, item))
+                used, left = used + take, left - take
+        return blocks
 
 
 def _weeks(
@@ -184,6 +259,7 @@ def _weeks(
     steps: list[planner.PlanStep],
     enrolments: dict[int, int | None],
     monday: date,
+    sittings: Sittings,
 ) -> list[PlanWeek]:
     """The planner's weeks with their steps (each step's minutes per week, from the order)."""
     by_id = {step.step_id: step for step in steps}
@@ -198,7 +274,8 @@ def _weeks(
             room -= minutes
             items.append(PlanItem(rows[step_id], enrolments[step_id], minutes, left[step_id] == 0))
         start = monday + timedelta(weeks=week.index)
-        weeks.append(PlanWeek(start, week.minutes, float(week.readiness), items))
+        blocks = sittings.blocks(start, week.minutes, items)
+        weeks.append(PlanWeek(start, week.minutes, float(week.readiness), items, blocks))
     return weeks
 
 

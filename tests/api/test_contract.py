@@ -221,6 +221,7 @@ def test_export_holds_everything_stored_about_the_learner(client_for, owner):
         (skill.slug, 2, "open")
     ]
     assert [(m["skill"], m["level"], m["due"]) for m in data["memory"]] == [(skill.slug, 2, False)]
+    assert data["calendar_feed"] is None  # none made
 
 
 def test_throttled_responses_are_problems(owner_api, monkeypatch):

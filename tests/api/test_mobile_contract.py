@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.api_clients import PASSWORD
 from tests.factories import RequirementFactory, UserFactory, published_path
+from tracker.calendar_feed import calendar_feed_renew
 from tracker.models import ProgressEntry, User
 from tracker.recompute import readiness_recompute
 from tracker.services import (
@@ -198,6 +199,7 @@ def _learner_with_everything(owner, enrolment):
     progress_log(enrolment=enrolment, step=step, minutes=5, note="first go")
     skill_claim_set(user=owner, skill=step.skills.get(), level=3)
     readiness_recompute(user_id=owner.pk)
+    calendar_feed_renew(user=owner)
 
 
 def test_the_export_gives_each_part_as_its_endpoint_does(owner, owner_api, enrolment):
@@ -214,6 +216,7 @@ def test_the_export_gives_each_part_as_its_endpoint_does(owner, owner_api, enrol
     assert set(data["readiness_history"][0]) == {"role", "level", "day", "score"}
     assert data["skill_checks"] == owner_api.get("/api/v1/checks/").json()["results"]
     assert data["memory"] == owner_api.get("/api/v1/memory/").json()
+    assert data["calendar_feed"] == owner_api.get("/api/v1/plan/calendar/").json()
 
 
 def test_the_export_has_no_internal_names_or_fields(owner, owner_api, enrolment):
@@ -253,6 +256,7 @@ def test_the_export_is_typed_in_the_schema():
         "skill_checks",
         "memory",
         "reminders",
+        "calendar_feed",
     }
 
 

@@ -1,8 +1,9 @@
 """The plan as an iCalendar feed at a secret, revocable URL (tracker/calendar_feed.py): the study
 blocks by hand, the feed valid as RFC 5545, revoking and renewing its URL, web and API."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
+from uuid import uuid5
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,21 +12,22 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import StepFactory, StepSkillFactory, UserFactory
 from tests.ical_check import rfc5545_calendar
 from tests.tracker.plan_world import WEDNESDAY, plan_world
 from tests.web.clients import signed_in
-from tracker.calendar_feed import (
-    MIN_BLOCK_MINUTES,
-    calendar_feed_renew,
-    feed_url,
-    study_blocks,
-)
+from tracker.calendar_feed import calendar_feed_renew, feed_url
 from tracker.models import CalendarFeed
-from tracker.plans import PlanItem, PlanWeek
+from tracker.plans import (
+    MAX_SITTING_MINUTES,
+    MIN_SITTING_MINUTES,
+    PlanItem,
+    Sittings,
+    StudyBlock,
+)
 from tracker.services import enrolment_create, progress_log
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +42,12 @@ def world():
     return plan_world()
 
 
-def _week(*minutes: int, start: date = MONDAY) -> PlanWeek:
-    items = [PlanItem(StepFactory.build(pk=n + 1), 1, m, True) for n, m in enumerate(minutes)]
-    return PlanWeek(start, sum(minutes), 80.0, items)
+def _items(*minutes: int) -> list[PlanItem]:
+    return [PlanItem(StepFactory.build(pk=n + 1), 1, m, True) for n, m in enumerate(minutes)]
+
+
+def _blocks(*minutes: int, first_day: date = MONDAY, hour: int = 18) -> list[StudyBlock]:
+    return Sittings(first_day, hour, LONDON).blocks(MONDAY, sum(minutes), _items(*minutes))
 
 
 def _path(url: str) -> str:
@@ -54,7 +59,7 @@ def _path(url: str) -> str:
 
 def test_blocks_by_hand_a_small_week_gets_real_sittings():
     # 90 minutes from Wednesday (5 days): sittings of 30 (the least), so three days, not five.
-    blocks = study_blocks(_week(60, 30), date(2026, 12, 2), 18, LONDON)
+    blocks = _blocks(60, 30, first_day=date(2026, 12, 2))
 
     assert [(b.starts, b.minutes, b.item.step.pk) for b in blocks] == [
         (datetime(2026, 12, 2, 18, 0, tzinfo=LONDON), 30, 1),
@@ -65,7 +70,7 @@ def test_blocks_by_hand_a_small_week_gets_real_sittings():
 
 def test_blocks_by_hand_a_full_week_shares_the_days():
     # 300 minutes over 7 days: sittings of 43; the second step starts after the first's 34.
-    blocks = study_blocks(_week(120, 180), MONDAY, 7, LONDON)
+    blocks = _blocks(120, 180, hour=7)
 
     assert [(b.starts.day, b.starts.hour, b.starts.minute, b.minutes) for b in blocks] == [
         (30, 7, 0, 43),
@@ -79,26 +84,38 @@ def test_blocks_by_hand_a_full_week_shares_the_days():
     ]
 
 
+def test_a_late_sitting_starts_early_enough_to_end_by_midnight_and_a_day_holds_eight_hours():
+    late = _blocks(120, hour=23, first_day=date(2026, 12, 6))  # Sunday only
+    huge = _blocks(3000, first_day=date(2026, 12, 6))
+
+    assert [(b.starts.hour, b.minutes) for b in late] == [(22, 120)]
+    assert [(b.starts, b.minutes) for b in huge] == [
+        (datetime(2026, 12, 6, 16, 0, tzinfo=LONDON), MAX_SITTING_MINUTES)
+    ]
+    assert _blocks(60, first_day=date(2026, 12, 7)) == []  # no day of the week left
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     minutes=st.lists(st.integers(1, 600), min_size=1, max_size=12),
     first=st.integers(0, 6),
     hour=st.integers(0, 23),
 )
-def test_blocks_place_every_planned_minute_within_the_week(minutes, first, hour):
-    assume(sum(minutes) <= 16 * 60 * (7 - first))  # at most 16 hours a day
-    week = _week(*minutes)
+def test_blocks_place_the_planned_minutes_in_order_within_the_days(minutes, first, hour):
     first_day = MONDAY + timedelta(days=first)
 
-    blocks = study_blocks(week, first_day, hour, LONDON)
+    blocks = _blocks(*minutes, first_day=first_day, hour=hour)
 
+    days = 7 - first
+    sitting = min(MAX_SITTING_MINUTES, max(MIN_SITTING_MINUTES, -(-sum(minutes) // days)))
+    assert sum(b.minutes for b in blocks) == min(sum(minutes), sitting * days)
     for n, planned in enumerate(minutes):
-        assert sum(b.minutes for b in blocks if b.item.step.pk == n + 1) == planned
-    days = [b.starts.date() for b in blocks]
-    assert first_day <= min(days)
-    assert max(days) <= MONDAY + timedelta(days=6)
-    sitting = max(MIN_BLOCK_MINUTES, -(-sum(minutes) // (7 - first)))
-    for day in set(days):
+        assert sum(b.minutes for b in blocks if b.item.step.pk == n + 1) <= planned
+    for block in blocks:  # each within its day, from the first day to Sunday
+        ends = block.starts + timedelta(minutes=block.minutes)
+        assert first_day <= block.starts.date() <= MONDAY + timedelta(days=6)
+        assert ends.date() == block.starts.date() or ends.time() == time(0)
+    for day in {b.starts.date() for b in blocks}:
         assert sum(b.minutes for b in blocks if b.starts.date() == day) <= sitting
     assert [b.item.step.pk for b in blocks] == sorted(b.item.step.pk for b in blocks)  # in order
 
@@ -135,8 +152,13 @@ def test_the_feed_is_the_plans_week_at_the_preferred_hour_and_valid_rfc5545(worl
     log_url = f"{BASE}/enrolments/{enrolment.pk}/?step={read.pk}#log"
     assert events[0].url == log_url
     assert f"Log it: {log_url}" in str(events[0].description)
-    assert events[0].uid == f"{feed.key}-2026-12-02-{read.pk}@pathwise"
-    assert "DTSTAMP:20261202T120000Z" in response.content.decode()
+    assert str(feed.key) not in response.content.decode()  # half of the URL: never in the feed
+    assert events[0].uid == f"{uuid5(feed.key, 'pathwise-calendar')}-2026-12-02-{read.pk}@pathwise"
+    body = response.content.decode()
+    assert "DTSTAMP:20261202T120000Z" in body
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in body
+    assert calendar.uid == str(uuid5(feed.key, "pathwise-calendar"))  # the same every fetch
     feed.refresh_from_db()
     assert feed.last_fetched_at == WEDNESDAY
 
@@ -205,6 +227,18 @@ def test_a_wrong_token_another_key_or_a_revoked_url_is_404(world):
     assert client.get(url).status_code == 404
     assert not CalendarFeed.objects.filter(user=user).exists()
     assert client.get(_path(feed_url(theirs))).status_code == 200  # theirs untouched
+
+
+def test_renewing_twice_keeps_one_feed_with_the_latest_key(world):
+    user = world[0]
+    first = calendar_feed_renew(user=user)
+    second = calendar_feed_renew(user=user)
+
+    assert list(CalendarFeed.objects.filter(user=user).values_list("key", flat=True)) == [
+        second.key
+    ]
+    assert first.key != second.key
+    assert Client().get(_path(feed_url(first))).status_code == 404
 
 
 def test_a_new_link_replaces_the_old(world):

@@ -152,3 +152,38 @@ def test_the_first_week_has_what_is_left_of_the_goal():
         (1, (1,), 60),
         (2, (1,), 30),
     ]
+
+
+def test_steps_that_add_nothing_after_the_last_gain_are_not_planned():
+    """The target (100) is out of reach: the plan stops at the last step that adds readiness
+    instead of padding with every step that adds none."""
+    steps = [
+        PlanStep(1, 30, {RAG: 2}),
+        PlanStep(2, 10, {}),  # adds nothing, leads nowhere
+        PlanStep(3, 20, {RAG: 1}),  # adds nothing once RAG is at 2
+    ]
+
+    result = plan(requirements=REQUIREMENTS, levels={}, steps=steps, weekly_minutes=60)
+
+    assert result.order == (1,)
+    assert result.target_week is None
+    assert result.target_step is None
+
+
+def test_a_step_waiting_on_a_step_out_of_reach_is_never_planned():
+    """Step 2 waits on step 99, which the learner cannot do: neither method plans it."""
+    steps = [PlanStep(2, 30, {RAG: 2}, prerequisites=(99,)), PlanStep(3, 60, {EVALS: 1})]
+
+    result = plan(requirements=REQUIREMENTS, levels={}, steps=steps, weekly_minutes=60)
+
+    assert result.order == (3,)
+
+
+def test_the_step_that_reaches_the_target_is_named():
+    steps = [PlanStep(1, 30, {RAG: 2}), PlanStep(2, 45, {EVALS: 2})]
+
+    result = plan(
+        requirements=REQUIREMENTS, levels={}, steps=steps, weekly_minutes=60, target=Fraction(80)
+    )
+
+    assert (result.target_step, result.minutes_to_target, result.target_week) == (2, 75, 1)

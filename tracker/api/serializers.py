@@ -503,6 +503,26 @@ class ReminderDeliverySerializer(serializers.ModelSerializer[ReminderDelivery]):
         read_only_fields = fields
 
 
+class CalendarFeedSerializer(serializers.Serializer[Any]):
+    url = serializers.SerializerMethodField(
+        help_text="The secret iCalendar (RFC 5545) URL: anyone with it sees your plan's steps."
+    )
+    webcal_url = serializers.SerializerMethodField(
+        help_text="The same URL with the webcal scheme, which calendar apps open to subscribe."
+    )
+    created_at = serializers.DateTimeField()
+    last_fetched_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When a calendar last read it (written at most hourly); null: never.",
+    )
+
+    def get_url(self, feed: CalendarFeed) -> str:
+        return calendar_feed.feed_url(feed)
+
+    def get_webcal_url(self, feed: CalendarFeed) -> str:
+        return calendar_feed.webcal_url(feed)
+
+
 class ExportSerializer(serializers.Serializer[Any]):
     """Everything stored about the learner, each part in the shape its API endpoint gives."""
 
@@ -518,6 +538,9 @@ class ExportSerializer(serializers.Serializer[Any]):
         many=True, help_text="Skill checks and reviews, as GET /api/v1/checks/ lists them."
     )
     memory = SkillMemorySerializer(many=True, help_text="As GET /api/v1/memory/ gives it.")
+    calendar_feed = CalendarFeedSerializer(
+        allow_null=True, help_text="As GET /api/v1/plan/calendar/ gives it; null: none."
+    )
 
 
 # --- Plan --------------------------------------------------------------------------------------
@@ -579,22 +602,3 @@ class PlanSerializer(serializers.Serializer[Any]):
     minutes_per_week_needed = serializers.IntegerField(
         allow_null=True, help_text="On average, to reach the target by the target date."
     )
-
-
-class CalendarFeedSerializer(serializers.Serializer[Any]):
-    url = serializers.SerializerMethodField(
-        help_text="The secret iCalendar (RFC 5545) URL: anyone with it sees your plan's steps."
-    )
-    webcal_url = serializers.SerializerMethodField(
-        help_text="The same URL with the webcal scheme, which calendar apps open to subscribe."
-    )
-    created_at = serializers.DateTimeField()
-    last_fetched_at = serializers.DateTimeField(
-        allow_null=True, help_text="When a calendar last read it (to the hour); null: never."
-    )
-
-    def get_url(self, feed: CalendarFeed) -> str:
-        return calendar_feed.feed_url(feed)
-
-    def get_webcal_url(self, feed: CalendarFeed) -> str:
-        return calendar_feed.webcal_url(feed)

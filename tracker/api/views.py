@@ -203,7 +203,9 @@ class PlanView(APIView):
         query.is_valid(raise_exception=True)
         plan = plans.plan_get(user=_user(request), **query.validated_data)
         if plan is None:
-            raise Conflict("Choose a target role and level first (PATCH /api/v1/me/).")
+            raise Conflict(
+                "Choose a target role and level, and a weekly goal, first (PATCH /api/v1/me/)."
+            )
         return Response(s.PlanSerializer(plan).data)
 
 
