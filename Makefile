@@ -18,6 +18,8 @@ run: install
 	$(RUN_ENV) $(PY) manage.py load_catalogue
 	$(RUN_ENV) $(PY) manage.py load_question_banks
 	$(RUN_ENV) $(PY) manage.py demo_accounts
+	$(RUN_ENV) $(PY) manage.py demo_team
+	$(RUN_ENV) $(PY) manage.py refresh_analytics
 	@echo "Serving http://127.0.0.1:$(WEB_PORT)/ with a worker and beat; logs in $(RUN_VAR)/log/"
 	$(RUN_ENV) exec $(VENV)/bin/supervisord -c config/supervisord.conf
 

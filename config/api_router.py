@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from assessments.api import views as assessments
 from careers.api.views import BackgroundViewSet, RoleViewSet, SkillViewSet
 from paths.api.views import PathViewSet
+from teams.api import views as teams
 from tracker.api import views as tracker
 
 router = SimpleRouter()
@@ -19,6 +20,8 @@ router.register("skill-claims", tracker.SkillClaimViewSet, basename="skill-claim
 router.register("readiness", tracker.ReadinessViewSet, basename="readiness")
 router.register("checks", assessments.CheckViewSet, basename="check")
 router.register("reviews", assessments.ReviewViewSet, basename="review")
+router.register("cohorts", teams.CohortViewSet, basename="cohort")
+router.register("memberships", teams.MembershipViewSet, basename="membership")
 
 app_name = "api"
 urlpatterns = [
@@ -30,5 +33,7 @@ urlpatterns = [
     path("memory/", tracker.MemoryView.as_view(), name="memory"),
     path("plan/", tracker.PlanView.as_view(), name="plan"),
     path("plan/calendar/", tracker.CalendarFeedView.as_view(), name="plan-calendar"),
+    path("invites/accept/", teams.InviteAcceptView.as_view(), name="invite-accept"),
+    path("assignments/", teams.AssignmentsView.as_view(), name="assignments"),
     *router.urls,
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("careers.urls")),
     path("", include("paths.urls")),
     path("", include("assessments.urls")),
+    path("", include("teams.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page has one inline <style> (drf-spectacular's template): allowed by its

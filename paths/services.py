@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paths.models import LearningPath, Step, StepSkill
-from paths.signals import path_steps_changed
+from paths.signals import path_published, path_steps_changed
 
 # Steps are moved out of the way above this offset while a path is renumbered, so that
 # the unique (path, position) constraint holds at every statement.
@@ -55,6 +55,7 @@ def path_publish(*, path: LearningPath, by: AbstractBaseUser | None = None) -> L
     if by is not None:  # a user of settings.AUTH_USER_MODEL: paths never imports tracker
         path.curated_by_id = by.pk
     path.save(update_fields=["status", "published_at", "curated_by", "updated_at"])
+    path_published.send(sender=LearningPath, path_id=path.pk)
     return path
 
 
@@ -230,6 +231,7 @@ def path_draft_publish(*, draft: LearningPath, by: AbstractBaseUser | None = Non
     draft.delete()
     # Completed steps may now grant other levels: the learner side marks their learners stale.
     path_steps_changed.send(sender=LearningPath, path_id=original.pk)
+    path_published.send(sender=LearningPath, path_id=original.pk)
     return original
 
 

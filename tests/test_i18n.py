@@ -11,7 +11,8 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATE_DIRS = [ROOT / "config" / "templates"] + [
-    ROOT / app / "templates" for app in ("careers", "paths", "tracker", "assessments", "teams")
+    ROOT / app / "templates"
+    for app in ("careers", "paths", "tracker", "assessments", "teams", "analytics")
 ]
 # Words that are names, not language: the product and the units of the catalogue.
 NOT_LANGUAGE = {"Pathwise", "GBP", "£", "UK", "px", "h", "min", "JSON", "CSV", "RAG", "LLM", "ML"}

@@ -1,8 +1,9 @@
 """Dependencies point one way (DESIGN §2): config -> teams -> tracker -> assessments -> paths ->
-careers. The catalogue apps never import the learner side; when the catalogue changes they send
-a signal (careers/signals.py, paths/signals.py) and tracker/receivers.py listens.
+careers, and config -> analytics -> tracker (curator analytics read learner data). The catalogue
+apps never import the learner side; when the catalogue changes they send a signal
+(careers/signals.py, paths/signals.py) and tracker/receivers.py and analytics/receivers.py listen.
 
-Every .py file of the catalogue apps is parsed, and every import in it is checked: at module
+Every .py file of the apps below is parsed, and every import in it is checked: at module
 level or inside a function, under `if TYPE_CHECKING:`, relative imports, and
 `importlib.import_module("...")` / `__import__("...")` with a literal name."""
 
@@ -14,12 +15,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LEARNER_SIDE = ("tracker", "teams", "assessments")
+LEARNER_SIDE = ("tracker", "teams", "assessments", "analytics")
 # app -> the apps it must not import (anything that depends on it).
 FORBIDDEN = {
     "careers": ("paths", *LEARNER_SIDE),
     "paths": LEARNER_SIDE,
-    "assessments": ("tracker", "teams"),
+    "assessments": ("tracker", "teams", "analytics"),
+    "tracker": ("teams", "analytics"),
 }
 
 

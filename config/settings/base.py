@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "careers",
     "paths",
     "assessments",
+    "analytics",  # curator analytics: summaries of learner data (reads tracker)
+    "teams",
 ]
 
 # AUTHENTICATION — https://docs.djangoproject.com/en/5.2/topics/auth/customizing/

@@ -23,7 +23,7 @@ from config.admin_privacy import PrivateDeletes
 from paths.models import LearningPath, Step
 from tests.admin_forms import inline_data, step_row
 from tests.factories import UserFactory
-from tracker.curators import CATALOGUE_APPS
+from tracker.curators import AGGREGATE_VIEWS, CATALOGUE_APPS
 from tracker.models import ProgressEntry, SkillClaim, User
 from tracker.recompute import readiness_recompute, readiness_snapshots_backfill
 from tracker.services import (
@@ -40,6 +40,12 @@ CATALOGUE_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in CATALOGUE_APPS),
     key=lambda model: model._meta.label,
 )
+# Aggregates curators may open: counts and medians over MIN_GROUP or more, never a learner row.
+AGGREGATE_MODELS = {
+    model
+    for model in admin.site._registry
+    if model._meta.model_name in AGGREGATE_VIEWS.get(model._meta.app_label, ())
+}
 EMAIL = "private.learner@example.com"
 PATH_SLUG = "llm-engineer-from-backend"
 
@@ -188,8 +194,9 @@ def test_curator_still_deletes_rows_no_learner_depends_on(curator_client, learne
 
 
 def test_curators_reach_no_other_model(curator_client, curator, learner_data):
-    """Anything else a curator could open would need the same care: there is nothing else, and
-    the autocomplete refuses to search users (the one catalogue field pointing at them)."""
+    """Anything else a curator could open would need the same care: there is nothing else but
+    the aggregates (cohorts and path analytics, tested with their apps), and the autocomplete
+    refuses to search users (the one catalogue field pointing at them)."""
     reachable = {
         model
         for model in admin.site._registry
@@ -200,7 +207,11 @@ def test_curators_reach_no_other_model(curator_client, curator, learner_data):
         {"app_label": "paths", "model_name": "learningpath", "field_name": "curated_by"},
     )
 
-    assert reachable == set(CATALOGUE_MODELS)
+    assert reachable == set(CATALOGUE_MODELS) | AGGREGATE_MODELS
+    assert {model._meta.label for model in AGGREGATE_MODELS} == {
+        "teams.Cohort",
+        "analytics.PathSummary",
+    }
     assert users.status_code == 403
     assert EMAIL not in users.content.decode()
 

@@ -1,0 +1,158 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from careers.models import Role, SeniorityLevel
+from paths.models import LearningPath
+from teams.models import Assignment, Cohort, Invite, Membership
+from teams.reports import MIN_GROUP, CohortReport
+from teams.selectors import LearnerAssignment
+from teams.services import INVITES_PER_REQUEST
+
+# --- A lead's cohorts -------------------------------------------------------------------------
+
+
+class CohortSerializer(serializers.ModelSerializer[Cohort]):
+    target_role = serializers.SlugRelatedField(slug_field="slug", queryset=Role.objects.all())
+    target_level = serializers.SlugRelatedField(
+        slug_field="slug", queryset=SeniorityLevel.objects.all()
+    )
+    members = serializers.IntegerField(source="member_count", read_only=True)
+
+    class Meta:
+        model = Cohort
+        fields = ("id", "name", "target_role", "target_level", "members", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class InviteSerializer(serializers.ModelSerializer[Invite]):
+    class Meta:
+        model = Invite
+        fields = ("id", "email", "created_at", "expires_at", "sent_at")
+
+
+class InvitesCreateSerializer(serializers.Serializer[Any]):
+    emails = serializers.ListField(
+        child=serializers.CharField(max_length=254),
+        min_length=1,
+        max_length=INVITES_PER_REQUEST,
+        help_text=f"Up to {INVITES_PER_REQUEST} addresses; one already invited gets the invite "
+        "again with a new expiry; members are skipped.",
+    )
+
+
+class InvitesSentSerializer(serializers.Serializer[Any]):
+    invited = serializers.IntegerField(help_text="Addresses (re)invited.")
+
+
+class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
+    path = serializers.SlugRelatedField(
+        slug_field="slug", queryset=LearningPath.objects.filter(status="published")
+    )
+    path_title = serializers.CharField(source="path.title", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ("id", "path", "path_title", "due_date", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class ScoreBandSerializer(serializers.Serializer[Any]):
+    band = serializers.CharField(help_text="Readiness from-to (%).")
+    members = serializers.IntegerField()
+
+
+class SkillSpreadSerializer(serializers.Serializer[Any]):
+    skill = serializers.SlugField()
+    name = serializers.CharField()
+    target = serializers.IntegerField()
+    at_target = serializers.IntegerField()
+    halfway = serializers.IntegerField(help_text="At half the target or more, below it.")
+    below_half = serializers.IntegerField()
+    median_level = serializers.FloatField()
+
+
+class PathProgressSerializer(serializers.Serializer[Any]):
+    path = serializers.SlugField(source="assignment.path.slug")
+    due_date = serializers.DateField(source="assignment.due_date")
+    enrolled = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    on_pace = serializers.IntegerField(
+        help_text="Completed, or projected at their recent pace to finish by the due date."
+    )
+    median_steps_done = serializers.FloatField(help_text="Share of steps done (0-1), enrolled.")
+
+
+class SharedPathSerializer(serializers.Serializer[Any]):
+    path = serializers.SlugField(source="assignment.path.slug")
+    steps_done = serializers.IntegerField()
+    steps_total = serializers.IntegerField()
+    on_pace = serializers.BooleanField()
+
+
+class SharedDetailSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(source="membership.user.email")
+    score = serializers.FloatField(allow_null=True)
+    paths = SharedPathSerializer(many=True)
+
+
+class CohortReportSerializer(serializers.Serializer[Any]):
+    members = serializers.IntegerField()
+    min_group = serializers.SerializerMethodField(
+        help_text="Figures about learners need at least this many members."
+    )
+    too_few = serializers.BooleanField(
+        help_text="Fewer members than min_group: every figure is null (too few to show)."
+    )
+    median_score = serializers.FloatField(allow_null=True)
+    score_bands = ScoreBandSerializer(many=True, allow_null=True)
+    skills = SkillSpreadSerializer(many=True, allow_null=True)
+    paths = PathProgressSerializer(many=True, allow_null=True)
+    on_pace_everywhere = serializers.IntegerField(allow_null=True)
+    shared = SharedDetailSerializer(
+        many=True, help_text="Members who chose to share their own detail with the cohort."
+    )
+
+    def get_min_group(self, report: CohortReport) -> int:
+        return MIN_GROUP
+
+
+# --- A learner's side -------------------------------------------------------------------------
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    cohort = serializers.CharField(source="cohort.name", read_only=True)
+    lead = serializers.EmailField(source="cohort.lead.email", read_only=True)
+    target_role = serializers.SlugField(source="cohort.target_role.slug", read_only=True)
+    target_level = serializers.SlugField(source="cohort.target_level.slug", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = (
+            "id",
+            "cohort",
+            "lead",
+            "target_role",
+            "target_level",
+            "joined_at",
+            "shares_detail",
+        )
+        read_only_fields = ("id", "joined_at")
+
+
+class InviteAcceptSerializer(serializers.Serializer[Any]):
+    key = serializers.UUIDField(help_text="From the invite link: /teams/invites/<key>/<token>/.")
+    token = serializers.CharField(max_length=128)
+
+
+class LearnerAssignmentSerializer(serializers.Serializer[Any]):
+    cohort = serializers.CharField(source="cohort.name")
+    path = serializers.SlugField(source="assignment.path.slug")
+    path_title = serializers.CharField(source="assignment.path.title")
+    due_date = serializers.DateField()
+    enrolment = serializers.SerializerMethodField(help_text="Your enrolment on it; null: none.")
+    steps_done = serializers.IntegerField()
+    steps_total = serializers.IntegerField(source="assignment.steps_total")
+
+    def get_enrolment(self, item: LearnerAssignment) -> int | None:
+        return item.enrolment.pk if item.enrolment else None

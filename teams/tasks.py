@@ -1,0 +1,15 @@
+"""Thin tasks: the invitation email (teams/invites.py)."""
+
+from celery import shared_task
+
+from teams.invites import invite_email_send
+from tracker.tasks import IDEMPOTENT, TRANSIENT
+
+# An SMTP error is retried too: the send released its claim.
+RETRIED = {**IDEMPOTENT, "autoretry_for": (*TRANSIENT, OSError)}
+
+
+@shared_task(name="reminders.cohort_invite", **RETRIED)
+def send_invite(invite_id: int) -> bool:
+    """Send an invite's email once (on the reminders queue, as other emails)."""
+    return invite_email_send(invite_id=invite_id)
