@@ -25,8 +25,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from careers.models import SeniorityLevel, Skill
+from careers.models import Role, SeniorityLevel, Skill
 from paths.models import LearningPath, Step
+from teams.models import Assignment, Cohort, Invite, Membership
+from teams.services import cohort_create
 from tests.api_clients import login
 from tests.bench.dataset import PASSWORD, learner_with_history
 from tests.bench.harness import Bench, Result
@@ -35,6 +37,7 @@ from tracker.models import (
     CalendarFeed,
     Enrolment,
     ProgressEntry,
+    ReadinessScore,
     ReadinessSnapshot,
     ReminderDelivery,
     SkillClaim,
@@ -186,7 +189,53 @@ def learner(email: str, factor: int) -> User:
     # A target neither learner has reached, so both plans have weeks to lay out.
     learner_profile_update(user=user, target_level=SeniorityLevel.objects.get(slug=PLAN_LEVEL))
     calendar_feed_renew(user=user)
+    teams_grow(user, factor)
     return user
+
+
+def teams_grow(user: User, factor: int) -> None:
+    """The learner leads a cohort of 5 x factor members (copies of their own readiness, an
+    enrolment each) with up to `factor` assigned paths and `factor` open invites, and is a
+    member of `factor` cohorts, each assigning a path."""
+    role, level = Role.objects.get(slug=ROLE), SeniorityLevel.objects.get(slug="junior")
+    paths = list(LearningPath.objects.filter(status=LearningPath.Status.PUBLISHED).order_by("pk"))
+    due = timezone.localdate() + timedelta(weeks=8)
+    led = cohort_create(
+        lead=user, name=f"B3 cohort of {user.email}", target_role=role, target_level=level
+    )
+    for n in range(min(factor, len(paths))):  # a path is assigned once per cohort
+        Assignment.objects.create(cohort=led, path=paths[n], due_date=due + timedelta(days=n))
+    members = User.objects.bulk_create(
+        User(email=f"b3-member-{n}-{user.pk}@bench.local", password="!") for n in range(5 * factor)
+    )
+    Membership.objects.bulk_create(
+        Membership(cohort=led, user=m, shares_detail=n % 2 == 0) for n, m in enumerate(members)
+    )
+    score = ReadinessScore.objects.get(user=user, role=role, level=level)
+    ReadinessScore.objects.bulk_create(
+        ReadinessScore(
+            user=m,
+            role=role,
+            level=level,
+            score=score.score,
+            breakdown=score.breakdown,
+            computed_at=score.computed_at,
+        )
+        for m in members
+    )
+    Enrolment.objects.bulk_create(
+        Enrolment(user=m, path=paths[n % len(paths)]) for n, m in enumerate(members)
+    )
+    Invite.objects.bulk_create(
+        Invite(cohort=led, email=f"b3-invite-{n}-{user.pk}@bench.local", expires_at=due)
+        for n in range(factor)
+    )
+    for n in range(factor):
+        other = cohort_create(
+            lead=members[n], name=f"B3 other {n} of {user.pk}", target_role=role, target_level=level
+        )
+        Membership.objects.create(cohort=other, user=user)
+        Assignment.objects.create(cohort=other, path=paths[n % len(paths)], due_date=due)
 
 
 def rows(user: User) -> dict[str, int]:
@@ -207,6 +256,8 @@ def endpoints(user: User) -> dict[str, str]:
     """Label (the same for both learners) -> URL (with this learner's ids)."""
     enrolment = Enrolment.objects.get(user=user, path__slug=LLM_PATH, status="active").pk
     claim = SkillClaim.objects.get(user=user, skill__slug="python-engineering").pk
+    cohort = Cohort.objects.get(lead=user).pk
+    membership = Membership.objects.filter(user=user).order_by("pk")[0].pk
     api = {
         "roles/": "/api/v1/roles/",
         "roles/{slug}/": f"/api/v1/roles/{ROLE}/",
@@ -231,6 +282,14 @@ def endpoints(user: User) -> dict[str, str]:
         "checks/": f"/api/v1/checks/?{MANY}",
         "plan/": "/api/v1/plan/",
         "plan/calendar/": "/api/v1/plan/calendar/",
+        "cohorts/": f"/api/v1/cohorts/?{MANY}",
+        "cohorts/{id}/": f"/api/v1/cohorts/{cohort}/",
+        "cohorts/{id}/invites/": f"/api/v1/cohorts/{cohort}/invites/",
+        "cohorts/{id}/assignments/": f"/api/v1/cohorts/{cohort}/assignments/",
+        "cohorts/{id}/report/": f"/api/v1/cohorts/{cohort}/report/",
+        "memberships/": f"/api/v1/memberships/?{MANY}",
+        "memberships/{id}/": f"/api/v1/memberships/{membership}/",
+        "assignments/": "/api/v1/assignments/",
     }
     web = {
         "dashboard/": "/dashboard/",
@@ -245,6 +304,9 @@ def endpoints(user: User) -> dict[str, str]:
         "paths/{slug}/": f"/paths/{LLM_PATH}/",
         "plan/": "/plan/",
         "calendar/{key}/{token}.ics": urlsplit(feed_url(CalendarFeed.objects.get(user=user))).path,
+        "teams/": "/teams/",
+        "teams/{id}/": f"/teams/{cohort}/",
+        "teams/{id}/report.csv": f"/teams/{cohort}/report.csv",
     }
     return {
         **{f"GET /api/v1/{label}": url for label, url in api.items()},
