@@ -79,6 +79,7 @@ class LearnerPlan:
     target_date: date | None  # the earliest target date of the learner's active enrolments
     minutes_per_week_needed: int | None  # on average, to reach it by then (None: date passed)
     today: date
+    paused: list[Enrolment]  # their paths' steps are planned once resumed
 
     @property
     def on_track(self) -> bool | None:
@@ -187,7 +188,7 @@ def plan_get(
     )
     sittings = Sittings(first_day, profile.preferred_hour, zone)
     weeks = _weeks(result, steps, enrolments, monday, sittings)
-    target_date = _target_date(user)
+    target_date, paused = _open_enrolments(user)
     needed = None
     if target_date is not None and target_date >= today and result.minutes_to_target is not None:
         days_left = (target_date - today).days + 1  # today and the target day count
@@ -204,6 +205,7 @@ def plan_get(
         target_date=target_date,
         minutes_per_week_needed=needed,
         today=today,
+        paused=paused,
     )
 
 
@@ -284,12 +286,18 @@ def _minutes_this_week(profile: LearnerProfile, today: date) -> int:
     return activity.minutes_between(days, activity.week_start(today), today)
 
 
-def _target_date(user: User) -> date | None:
-    return (
-        Enrolment.objects.filter(
-            user=user, status=Enrolment.Status.ACTIVE, target_date__isnull=False
-        )
-        .order_by("target_date")
-        .values_list("target_date", flat=True)
-        .first()
+def _open_enrolments(user: User) -> tuple[date | None, list[Enrolment]]:
+    """The earliest target date of the active enrolments, and the paused ones (their steps
+    are not planned until they are resumed)."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
+        .select_related("path")
+        .order_by("enrolled_at", "pk")
     )
+    dates = [
+        e.target_date
+        for e in enrolments
+        if e.status == Enrolment.Status.ACTIVE and e.target_date is not None
+    ]
+    paused = [e for e in enrolments if e.status == Enrolment.Status.PAUSED]
+    return min(dates, default=None), paused

@@ -16,6 +16,7 @@ from tracker.models import Enrolment
 from tracker.plans import PLAN_TARGET, plan_get
 from tracker.services import (
     enrolment_create,
+    enrolment_set_status,
     enrolment_set_target_date,
     learner_profile_update,
     progress_log,
@@ -284,3 +285,21 @@ def test_the_plans_queries_do_not_grow_with_the_learners_data(world, client_for)
         counts.append((len(api_queries), len(page_queries)))
 
     assert counts[0] == counts[1], counts
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_paused_path_is_named_not_planned(world, client_for):
+    user, path, _read, _ = world
+    enrolment = enrolment_create(user=user, path=path)
+    enrolment_set_status(enrolment=enrolment, status="paused")
+
+    plan = plan_get(user=user)
+    body = client_for(user).get("/api/v1/plan/").json()
+    page = signed_in(user).get("/plan/").content.decode()
+
+    assert plan is not None
+    assert plan.paused == [enrolment]
+    assert all(item.step.path_id != path.pk for week in plan.weeks for item in week.items)
+    assert body["paused"] == [{"enrolment": enrolment.pk, "path": path.slug}]
+    assert "Paused, so not in this plan:" in page
+    assert f'href="/enrolments/{enrolment.pk}/">{path.title}</a>' in page

@@ -268,6 +268,7 @@ PLAN = response(
         "target_date": "2027-01-05",
         "on_track": True,
         "minutes_per_week_needed": 96,
+        "paused": [{"enrolment": 14, "path": "ml-engineer-foundations"}],
     },
 )
 CALENDAR_FEED = response(

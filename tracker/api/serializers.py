@@ -576,6 +576,11 @@ class PlanWeekSerializer(serializers.Serializer[Any]):
     items = PlanItemSerializer(many=True)
 
 
+class PausedEnrolmentSerializer(serializers.Serializer[Any]):
+    enrolment = serializers.IntegerField(source="pk")
+    path = serializers.SlugField(source="path.slug")
+
+
 class PlanSerializer(serializers.Serializer[Any]):
     role = serializers.SlugField(source="role.slug")
     level = serializers.SlugField(source="level.slug")
@@ -593,12 +598,19 @@ class PlanSerializer(serializers.Serializer[Any]):
         many=True, help_text="Week by week, from this week; the first has what is left of it."
     )
     reaches_target_on = serializers.DateField(
-        allow_null=True, help_text="The end of the week the target is reached; null: never."
+        allow_null=True,
+        help_text="The day of the study sitting that reaches the target (today when it is "
+        "reached already); null: the steps on offer never reach it.",
     )
     target_date = serializers.DateField(
         allow_null=True, help_text="The earliest target date of your active enrolments."
     )
     on_track = serializers.BooleanField(allow_null=True)
     minutes_per_week_needed = serializers.IntegerField(
-        allow_null=True, help_text="On average, to reach the target by the target date."
+        allow_null=True,
+        help_text="On average, to reach the target by the target date; null when there is "
+        "none, it has passed, or the steps on offer never reach the target.",
+    )
+    paused = PausedEnrolmentSerializer(
+        many=True, help_text="Paused enrolments: their steps are planned once resumed."
     )
