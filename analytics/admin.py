@@ -67,6 +67,11 @@ class PathAnalyticsAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[PathSummary]:
         return path_summaries()
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """No filtering through the URL (?enrolled=3): which paths stay listed would give away
+        the counts the page shows as "too few to show"."""
+        return False
+
     # -- the list: each figure through the minimum group rule ----------------------------------
 
     def _report(self, summary: PathSummary) -> display.PathReport:

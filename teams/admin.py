@@ -47,6 +47,12 @@ class CohortAdmin(admin.ModelAdmin):
     def assignments(self, cohort: Any) -> int:
         return cohort.assignment_count
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """Only the list's own filters: not ?lead=<id> (which cohorts a given user leads)."""
+        return lookup.startswith(("target_role__", "target_level__")) and super().lookup_allowed(
+            lookup, value, request
+        )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -2,6 +2,7 @@
 is an HMAC of it under SECRET_KEY (not stored), so the database alone gives no working link and
 the email can be built again by the task that sends it."""
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from teams.models import Invite
 
 _SALT = "pathwise.cohort-invite"
+INVITE_LIFETIME = timedelta(days=14)
 
 
 class InviteRefused(Exception):
@@ -57,6 +59,22 @@ def invite_email(invite: Invite) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string("teams/email/invite.html", context), "text/html")
     return message
+
+
+SWEEP_AFTER = timedelta(minutes=5)
+"""An invite still unsent this long after it was (re)issued missed its task (a broker that was
+down when it was made): the hourly sweep sends it."""
+
+
+def invites_unsent(*, now: datetime) -> list[int]:
+    return list(
+        Invite.objects.filter(
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lt=now + INVITE_LIFETIME - SWEEP_AFTER,  # issued SWEEP_AFTER ago
+        ).values_list("pk", flat=True)
+    )
 
 
 def invite_email_send(*, invite_id: int) -> bool:

@@ -1,7 +1,11 @@
-"""What a lead sees of a cohort: aggregates over its members, only when there are at least
-MIN_GROUP of them (fewer: "too few to show"), and the own detail of members who chose to share
-it. Computed on each read from the members' current scores and enrolments, in a fixed number of
-queries, so a learner who leaves is out of every figure at once.
+"""What a lead sees of a cohort: aggregates over its members, and the own detail of members
+who chose to share it. Computed on each read from the members' current scores and enrolments,
+in a fixed number of queries, so a learner who leaves is out of every figure at once.
+
+Privacy (k-anonymity, MIN_GROUP): the figures show only when at least MIN_GROUP members do not
+share their detail (what the shared detail lets a lead subtract still leaves MIN_GROUP people);
+fewer: "too few to show". Within them, a count of 1 to MIN_GROUP - 1 reads "fewer than 5" (a
+count of none names nobody), and a median needs MIN_GROUP values. The lead is never a member.
 
 Readiness is each member's stored score for the cohort's target role and level (tracker's
 model); a skill's spread counts members at its target, at half of it or more, and below half.
@@ -25,10 +29,15 @@ from tracker.models import Enrolment, LearnerProfile, ReadinessScore
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
 
+def shown(count: int) -> int | None:
+    """A count of learners as a lead may see it: None (fewer than MIN_GROUP) for 1 to 4."""
+    return count if count == 0 or count >= MIN_GROUP else None
+
+
 @dataclass(frozen=True)
 class ScoreBand:
     band: str  # readiness from-to, %
-    members: int
+    members: int | None  # None: fewer than MIN_GROUP
 
 
 @dataclass(frozen=True)
@@ -36,19 +45,19 @@ class SkillSpread:
     skill: str  # slug
     name: str
     target: int
-    at_target: int
-    halfway: int  # at half the target or more, below it
-    below_half: int
+    at_target: int | None  # None: fewer than MIN_GROUP
+    halfway: int | None  # at half the target or more, below it
+    below_half: int | None
     median_level: float
 
 
 @dataclass(frozen=True)
 class PathProgress:
     assignment: Assignment
-    enrolled: int  # members with an open or completed enrolment on the path
-    completed: int
-    on_pace: int
-    median_steps_done: float  # share of the path's steps, among the enrolled (0-1)
+    enrolled: int | None  # members with an open or completed enrolment; None: 1 to 4
+    completed: int | None
+    on_pace: int | None
+    median_steps_done: float | None  # share of steps done among the enrolled (0-1), from 5
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,12 @@ class CohortReport:
 
     @property
     def too_few(self) -> bool:
-        return self.members < MIN_GROUP
+        return self.score_bands is None
+
+    @property
+    def private_members(self) -> int:
+        """Members who do not share their detail: the figures need MIN_GROUP of them."""
+        return self.members - len(self.shared)
 
 
 @dataclass(frozen=True)
@@ -118,7 +132,7 @@ def cohort_report(*, cohort: Cohort, now: datetime | None = None) -> CohortRepor
         for m in members
         if m.shares_detail
     ]
-    if len(members) < MIN_GROUP:
+    if len(members) - len(shared) < MIN_GROUP:
         return CohortReport(cohort, len(members), None, None, None, None, None, shared)
     values = [(scores[u].score or 0.0) if u in scores else 0.0 for u in user_ids]
     return CohortReport(
@@ -128,8 +142,8 @@ def cohort_report(*, cohort: Cohort, now: datetime | None = None) -> CohortRepor
         median_score=round(median(values), 1),
         skills=_skills([scores[u] for u in user_ids if u in scores], len(user_ids)),
         paths=[_path_progress(a, [standings[u, a.pk] for u in user_ids]) for a in assignments],
-        on_pace_everywhere=sum(
-            1 for u in user_ids if all(standings[u, a.pk].on_pace for a in assignments)
+        on_pace_everywhere=shown(
+            sum(1 for u in user_ids if all(standings[u, a.pk].on_pace for a in assignments))
         ),
         shared=shared,
     )
@@ -137,7 +151,7 @@ def cohort_report(*, cohort: Cohort, now: datetime | None = None) -> CohortRepor
 
 def _bands(values: Sequence[float]) -> list[ScoreBand]:
     return [
-        ScoreBand(f"{low}-{min(high, 100)}", sum(1 for v in values if low <= v < high))
+        ScoreBand(f"{low}-{min(high, 100)}", shown(sum(1 for v in values if low <= v < high)))
         for low, high in SCORE_BANDS
     ]
 
@@ -156,24 +170,22 @@ def _skills(scores: Sequence[ReadinessScore], members: int) -> list[SkillSpread]
         levels = levels + [0.0] * (members - len(levels))
         at = sum(1 for v in levels if v >= target)
         half = sum(1 for v in levels if target / 2 <= v < target)
+        below = members - at - half
         spreads.append(
-            SkillSpread(slug, name, target, at, half, members - at - half, median(levels))
+            SkillSpread(slug, name, target, shown(at), shown(half), shown(below), median(levels))
         )
     return sorted(spreads, key=lambda s: s.name)
 
 
 def _path_progress(assignment: Assignment, standings: Sequence[_Standing]) -> PathProgress:
     enrolled = [s for s in standings if s.enrolled]
+    shares = [s.steps_done / s.steps_total if s.steps_total else 0.0 for s in enrolled]
     return PathProgress(
         assignment=assignment,
-        enrolled=len(enrolled),
-        completed=sum(1 for s in enrolled if s.completed),
-        on_pace=sum(1 for s in standings if s.on_pace),
-        median_steps_done=round(
-            median(s.steps_done / s.steps_total if s.steps_total else 0.0 for s in enrolled), 3
-        )
-        if enrolled
-        else 0.0,
+        enrolled=shown(len(enrolled)),
+        completed=shown(sum(1 for s in enrolled if s.completed)),
+        on_pace=shown(sum(1 for s in standings if s.on_pace)),
+        median_steps_done=round(median(shares), 3) if len(shares) >= MIN_GROUP else None,
     )
 
 
@@ -215,6 +227,10 @@ def _standings(
 # --- CSV --------------------------------------------------------------------------------------
 
 
+def _cell(value: object) -> object:
+    return f"fewer than {MIN_GROUP}" if value is None else value
+
+
 def report_csv(report: CohortReport) -> str:
     """The aggregates as CSV rows (section, item, measure, value); nothing about one learner.
     A cohort below MIN_GROUP gives one row saying so."""
@@ -223,11 +239,18 @@ def report_csv(report: CohortReport) -> str:
     rows.writerow(["section", "item", "measure", "value"])
     rows.writerow(["cohort", report.cohort.name, "members", report.members])
     if report.score_bands is None or report.skills is None or report.paths is None:  # too few
-        rows.writerow(["cohort", report.cohort.name, "figures", f"too few to show (< {MIN_GROUP})"])
+        rows.writerow(
+            [
+                "cohort",
+                report.cohort.name,
+                "figures",
+                f"too few to show (fewer than {MIN_GROUP} members who do not share their detail)",
+            ]
+        )
         return out.getvalue()
     rows.writerow(["readiness", "all", "median", report.median_score])
     for band in report.score_bands:
-        rows.writerow(["readiness", band.band, "members", band.members])
+        rows.writerow(["readiness", band.band, "members", _cell(band.members)])
     for s in report.skills:
         for measure, value in (
             ("target", s.target),
@@ -236,7 +259,7 @@ def report_csv(report: CohortReport) -> str:
             ("below half", s.below_half),
             ("median level", s.median_level),
         ):
-            rows.writerow(["skill", s.skill, measure, value])
+            rows.writerow(["skill", s.skill, measure, _cell(value)])
     for p in report.paths:
         rows.writerow(["path", p.assignment.path.slug, "due", p.assignment.due_date.isoformat()])
         for measure, value in (
@@ -245,6 +268,6 @@ def report_csv(report: CohortReport) -> str:
             ("on pace", p.on_pace),
             ("median share of steps done", p.median_steps_done),
         ):
-            rows.writerow(["path", p.assignment.path.slug, measure, value])
-    rows.writerow(["on pace", "every assigned path", "members", report.on_pace_everywhere])
+            rows.writerow(["path", p.assignment.path.slug, measure, _cell(value)])
+    rows.writerow(["on pace", "every assigned path", "members", _cell(report.on_pace_everywhere)])
     return out.getvalue()

@@ -14,13 +14,19 @@ from django.utils.translation import gettext as _
 from careers.models import Role, SeniorityLevel
 from config.celery_app import enqueue_or_skip
 from paths.models import LearningPath
-from teams.invites import InviteRefused
+from teams.invites import INVITE_LIFETIME, InviteRefused
 from teams.models import Assignment, Cohort, Invite, Membership
+from teams.tasks import send_invite
 from tracker.models import User
 
-INVITE_LIFETIME = timedelta(days=14)
+MAX_EMAIL_LENGTH = Invite._meta.get_field("email").max_length or 254
 INVITES_PER_REQUEST = 50
 OPEN_INVITES_PER_COHORT = 500
+INVITES_PER_LEAD_PER_DAY = 200
+"""Invite emails a lead may have sent in 24 hours (new and re-sent): Pathwise sends them, so
+they are capped, not left to whoever signs up."""
+RESEND_AFTER = timedelta(days=1)
+"""An open invite is sent again at most this often, however often it is asked for."""
 
 
 # --- Cohorts ----------------------------------------------------------------------------------
@@ -45,35 +51,64 @@ def cohort_update(*, cohort: Cohort, **fields: object) -> Cohort:
 
 
 def invites_send(*, cohort: Cohort, emails: Sequence[str], now: datetime | None = None) -> int:
-    """Invite each address (normalised, each once); an address with an open invite gets it
-    again with a new expiry. Members are skipped. The emails go out from a task after commit.
-    Returns how many were (re)invited."""
+    """Invite each address (normalised, each once): a new invite, or an open one sent again
+    with a new expiry if it was last sent RESEND_AFTER ago. Members are skipped; the lead's
+    own address is refused (a lead is never counted in their cohort's figures). The emails go
+    out from a task after commit. Returns how many are (re)sent."""
     now = now or timezone.now()
+    addresses = _invite_addresses(emails)
+    if cohort.lead.email.lower() in addresses:
+        raise ValidationError({"emails": _("You lead this cohort: you cannot be in it.")})
     members = {
         e.lower()
         for e in Membership.objects.filter(cohort=cohort).values_list("user__email", flat=True)
     }
-    wanted = [e for e in _invite_addresses(emails) if e not in members]
-    open_count = Invite.objects.filter(cohort=cohort, accepted_at__isnull=True).count()
-    if open_count + len(wanted) > OPEN_INVITES_PER_COHORT:
+    open_invites = {
+        i.email: i for i in Invite.objects.filter(cohort=cohort, accepted_at__isnull=True)
+    }
+    new = [e for e in addresses if e not in members and e not in open_invites]
+    again = [
+        open_invites[e]
+        for e in addresses
+        if e in open_invites and (open_invites[e].sent_at or now) <= now - RESEND_AFTER
+    ]
+    _check_limits(cohort, len(open_invites) + len(new), len(new) + len(again), now)
+    with transaction.atomic():
+        created = Invite.objects.bulk_create(
+            Invite(cohort=cohort, email=e, expires_at=now + INVITE_LIFETIME) for e in new
+        )
+        Invite.objects.filter(pk__in=[i.pk for i in again]).update(
+            expires_at=now + INVITE_LIFETIME, sent_at=None
+        )
+        ids = [i.pk for i in created] + [i.pk for i in again]
+        transaction.on_commit(lambda: _enqueue_invites(ids))
+    return len(ids)
+
+
+def _check_limits(cohort: Cohort, open_after: int, sending: int, now: datetime) -> None:
+    if open_after > OPEN_INVITES_PER_COHORT:
         raise ValidationError(
             {
                 "emails": _("A cohort holds at most %(n)d open invites.")
                 % {"n": OPEN_INVITES_PER_COHORT}
             }
         )
-    ids = []
-    with transaction.atomic():
-        for email in wanted:
-            invite, _created = Invite.objects.update_or_create(
-                cohort=cohort,
-                email=email,
-                accepted_at=None,
-                defaults={"expires_at": now + INVITE_LIFETIME, "sent_at": None},
-            )
-            ids.append(invite.pk)
-        transaction.on_commit(lambda: _enqueue_invites(ids))
-    return len(ids)
+    # An invite was (re)issued when its expiry was set: INVITE_LIFETIME before it.
+    issued_today = Invite.objects.filter(
+        cohort__lead_id=cohort.lead_id, expires_at__gt=now + INVITE_LIFETIME - timedelta(days=1)
+    ).count()
+    if issued_today + sending > INVITES_PER_LEAD_PER_DAY:
+        raise ValidationError(
+            {
+                "emails": _(
+                    "At most %(n)d invites a day: %(left)d left for now, try again tomorrow."
+                )
+                % {
+                    "n": INVITES_PER_LEAD_PER_DAY,
+                    "left": max(0, INVITES_PER_LEAD_PER_DAY - issued_today),
+                }
+            }
+        )
 
 
 def _invite_addresses(emails: Sequence[str]) -> list[str]:
@@ -90,6 +125,9 @@ def _invite_addresses(emails: Sequence[str]) -> list[str]:
             validate_email(address)
         except ValidationError:
             bad.append(address)
+        else:
+            if len(address) > MAX_EMAIL_LENGTH:  # what the column holds (RFC 5321's path)
+                bad.append(address)
     if bad:
         raise ValidationError(
             {"emails": _("Not email addresses: %(bad)s.") % {"bad": ", ".join(bad)}}
@@ -98,8 +136,6 @@ def _invite_addresses(emails: Sequence[str]) -> list[str]:
 
 
 def _enqueue_invites(ids: list[int]) -> None:
-    from teams.tasks import send_invite  # the task module imports this one
-
     for pk in ids:
         enqueue_or_skip(send_invite, pk)
 
@@ -111,6 +147,8 @@ def invite_revoke(*, invite: Invite) -> None:
 def invite_problem(*, invite: Invite, user: User, now: datetime | None = None) -> str | None:
     """Why this user cannot accept this invite now, in words; None if they can."""
     now = now or timezone.now()
+    if invite.cohort.lead_id == user.pk:
+        return _("You lead this cohort: you cannot be in it.")
     if invite.accepted_at is not None:
         return _("This invite has already been used.")
     if invite.expires_at <= now:
@@ -126,13 +164,17 @@ def invite_problem(*, invite: Invite, user: User, now: datetime | None = None) -
 def invite_accept(*, invite: Invite, user: User, now: datetime | None = None) -> Membership:
     """Join the cohort: the invite must be unused, unexpired and for this account's email.
     Used once: the row is locked, so two requests with one link make one membership."""
-    invite = Invite.objects.select_for_update().select_related("cohort").get(pk=invite.pk)
-    problem = invite_problem(invite=invite, user=user, now=now)
+    locked = (
+        Invite.objects.select_for_update().select_related("cohort").filter(pk=invite.pk).first()
+    )
+    if locked is None:  # withdrawn since the link was read
+        raise InviteRefused(_("This invite link is not valid: ask for a new one."))
+    problem = invite_problem(invite=locked, user=user, now=now)
     if problem:
         raise InviteRefused(problem)
-    invite.accepted_at, invite.accepted_by = now or timezone.now(), user
-    invite.save(update_fields=["accepted_at", "accepted_by"])
-    membership, _created = Membership.objects.get_or_create(cohort=invite.cohort, user=user)
+    locked.accepted_at, locked.accepted_by = now or timezone.now(), user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    membership, _created = Membership.objects.get_or_create(cohort=locked.cohort, user=user)
     return membership
 
 
@@ -148,12 +190,6 @@ def membership_share_set(*, membership: Membership, shares_detail: bool) -> Memb
 def membership_leave(*, membership: Membership) -> None:
     """Leave the cohort: the membership goes, and with it the learner from every figure."""
     membership.delete()
-
-
-def membership_remove(*, cohort: Cohort, membership_id: int) -> bool:
-    """The lead removes a member (by membership id, within their cohort)."""
-    deleted, _rows = Membership.objects.filter(cohort=cohort, pk=membership_id).delete()
-    return deleted > 0
 
 
 # --- Assignments ------------------------------------------------------------------------------

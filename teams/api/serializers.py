@@ -57,30 +57,40 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
         read_only_fields = ("id", "created_at")
 
 
+FEWER = "null: 1 to 4 (fewer than min_group), not shown."
+
+
 class ScoreBandSerializer(serializers.Serializer[Any]):
     band = serializers.CharField(help_text="Readiness from-to (%).")
-    members = serializers.IntegerField()
+    members = serializers.IntegerField(allow_null=True, help_text=FEWER)
 
 
 class SkillSpreadSerializer(serializers.Serializer[Any]):
     skill = serializers.SlugField()
     name = serializers.CharField()
     target = serializers.IntegerField()
-    at_target = serializers.IntegerField()
-    halfway = serializers.IntegerField(help_text="At half the target or more, below it.")
-    below_half = serializers.IntegerField()
+    at_target = serializers.IntegerField(allow_null=True, help_text=FEWER)
+    halfway = serializers.IntegerField(
+        allow_null=True, help_text="At half the target or more, below it; " + FEWER
+    )
+    below_half = serializers.IntegerField(allow_null=True, help_text=FEWER)
     median_level = serializers.FloatField()
 
 
 class PathProgressSerializer(serializers.Serializer[Any]):
     path = serializers.SlugField(source="assignment.path.slug")
     due_date = serializers.DateField(source="assignment.due_date")
-    enrolled = serializers.IntegerField()
-    completed = serializers.IntegerField()
+    enrolled = serializers.IntegerField(allow_null=True, help_text=FEWER)
+    completed = serializers.IntegerField(allow_null=True, help_text=FEWER)
     on_pace = serializers.IntegerField(
-        help_text="Completed, or projected at their recent pace to finish by the due date."
+        allow_null=True,
+        help_text="Completed, or projected at their recent pace to finish by the due date; "
+        + FEWER,
     )
-    median_steps_done = serializers.FloatField(help_text="Share of steps done (0-1), enrolled.")
+    median_steps_done = serializers.FloatField(
+        allow_null=True,
+        help_text="Share of steps done (0-1) among the enrolled; null under min_group of them.",
+    )
 
 
 class SharedPathSerializer(serializers.Serializer[Any]):
@@ -102,13 +112,14 @@ class CohortReportSerializer(serializers.Serializer[Any]):
         help_text="Figures about learners need at least this many members."
     )
     too_few = serializers.BooleanField(
-        help_text="Fewer members than min_group: every figure is null (too few to show)."
+        help_text="Fewer than min_group members who do not share their detail: every figure "
+        "is null (too few to show)."
     )
     median_score = serializers.FloatField(allow_null=True)
     score_bands = ScoreBandSerializer(many=True, allow_null=True)
     skills = SkillSpreadSerializer(many=True, allow_null=True)
     paths = PathProgressSerializer(many=True, allow_null=True)
-    on_pace_everywhere = serializers.IntegerField(allow_null=True)
+    on_pace_everywhere = serializers.IntegerField(allow_null=True, help_text=FEWER)
     shared = SharedDetailSerializer(
         many=True, help_text="Members who chose to share their own detail with the cohort."
     )

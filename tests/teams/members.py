@@ -43,10 +43,19 @@ def _line(slug: str, name: str, target: int, current: float) -> dict[str, object
 
 
 def five_members(cohort) -> list[Membership]:
+    """Five who do not share: scores 10, 35, 50, 75 and 90, one in each band."""
     return [
         member_scored(cohort, 10.0, 0.0, 0.5),
         member_scored(cohort, 35.0, 2.0, 1.0),
         member_scored(cohort, 50.0, 2.4, 2.0),
         member_scored(cohort, 75.0, 4.0, 1.5),
-        member_scored(cohort, 90.0, 4.0, 2.0, shares_detail=True),
+        member_scored(cohort, 90.0, 4.0, 2.0),
+    ]
+
+
+def ten_members(cohort) -> list[Membership]:
+    """Ten who do not share: five at 30 (RAG 2, evaluation 1: half their targets), five at 70
+    (both at target), so every count is 0 or at least five."""
+    return [member_scored(cohort, 30.0, 2.0, 1.0) for _ in range(5)] + [
+        member_scored(cohort, 70.0, 4.0, 2.0) for _ in range(5)
     ]

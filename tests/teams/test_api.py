@@ -13,7 +13,7 @@ from teams.invites import invite_token
 from teams.models import Assignment, Cohort, Invite, Membership
 from teams.services import assignment_set, invites_send
 from tests.factories import CuratorFactory, UserFactory, published_path
-from tests.teams.members import NOW, five_members, member_scored
+from tests.teams.members import NOW, member_scored, ten_members
 
 pytestmark = pytest.mark.django_db
 
@@ -221,11 +221,15 @@ def test_a_learner_accepts_shares_and_leaves_through_the_api(cohort, client_for,
 
 
 def test_the_report_api_gives_the_figures(cohort, client_for):
-    five_members(cohort)
+    ten_members(cohort)
+    sharer = member_scored(cohort, 90.0, 4.0, 2.0, shares_detail=True)
 
     report = client_for(cohort.lead).get(f"/api/v1/cohorts/{cohort.pk}/report/").json()
 
-    assert (report["members"], report["too_few"], report["median_score"]) == (5, False, 50.0)
-    assert [b["members"] for b in report["score_bands"]] == [1, 1, 1, 1, 1]
-    assert [(s["skill"], s["at_target"]) for s in report["skills"]] == [("evals", 2), ("rag", 2)]
-    assert [d["score"] for d in report["shared"]] == [90.0]
+    assert (report["members"], report["too_few"], report["median_score"]) == (11, False, 70.0)
+    assert [b["members"] for b in report["score_bands"]] == [0, 5, 0, 5, None]
+    assert [(s["skill"], s["at_target"], s["below_half"]) for s in report["skills"]] == [
+        ("evals", 6, 0),
+        ("rag", 6, 0),
+    ]
+    assert [(d["email"], d["score"]) for d in report["shared"]] == [(sharer.user.email, 90.0)]

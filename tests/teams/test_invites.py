@@ -8,12 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from teams.invites import invite_email_send, invite_url
+from teams.invites import InviteRefused, invite_email_send, invite_url
 from teams.models import Invite, Membership
-from teams.services import INVITE_LIFETIME, invites_send
+from teams.services import INVITE_LIFETIME, invite_accept, invites_send
+from teams.tasks import send_unsent_invites
 from tests.factories import UserFactory
 from tests.web.clients import signed_in
 
@@ -155,3 +157,76 @@ def test_bad_addresses_are_a_form_error_and_nothing_is_sent(cohort, send_now):
     assert "Not email addresses: not-an-address." in response.content.decode()
     assert not Invite.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_lead_cannot_join_their_own_cohort(cohort, send_now):
+    refused = signed_in(cohort.lead).post(
+        f"/teams/{cohort.pk}/invites/", {"emails": cohort.lead.email}
+    )
+    invite = Invite.objects.create(
+        cohort=cohort, email=cohort.lead.email, expires_at=timezone.now() + INVITE_LIFETIME
+    )
+
+    assert refused.status_code == 422
+    assert "You lead this cohort: you cannot be in it." in refused.content.decode()
+    with pytest.raises(InviteRefused, match="You lead this cohort"):
+        invite_accept(invite=invite, user=cohort.lead)
+    assert not Membership.objects.exists()
+
+
+def test_an_open_invite_is_sent_again_at_most_daily(
+    cohort, send_now, django_capture_on_commit_callbacks
+):
+    for hours in (0, 1, 25):
+        with (
+            time_machine.travel(timezone.now() + timedelta(hours=hours), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            invites_send(cohort=cohort, emails=["ada@example.com"])
+
+    assert len(mail.outbox) == 2  # at once, and a day later; not an hour later
+
+
+def test_a_lead_sends_at_most_the_daily_number_of_invites(cohort, send_now, monkeypatch):
+    monkeypatch.setattr("teams.services.INVITES_PER_LEAD_PER_DAY", 3)
+
+    invites_send(cohort=cohort, emails=["a@example.com", "b@example.com"])
+    with pytest.raises(ValidationError, match="At most 3 invites a day: 1 left"):
+        invites_send(cohort=cohort, emails=["c@example.com", "d@example.com"])
+    invites_send(cohort=cohort, emails=["c@example.com"])
+
+    assert Invite.objects.count() == 3
+
+
+def test_an_address_too_long_for_an_email_column_is_a_form_error(cohort, send_now):
+    long_address = "a" * 250 + "@example.com"
+
+    response = signed_in(cohort.lead).post(f"/teams/{cohort.pk}/invites/", {"emails": long_address})
+
+    assert response.status_code == 422
+    assert "Not email addresses" in response.content.decode()
+    assert not Invite.objects.exists()
+
+
+def test_accepting_an_invite_withdrawn_meanwhile_is_refused_not_an_error(cohort):
+    ada = UserFactory.create(email="ada@example.com")
+    invites_send(cohort=cohort, emails=["ada@example.com"])
+    invite = Invite.objects.get()
+    Invite.objects.filter(pk=invite.pk).delete()
+
+    with pytest.raises(InviteRefused, match="not valid"):
+        invite_accept(invite=invite, user=ada)
+
+
+def test_the_sweep_sends_invites_whose_task_never_ran(cohort, monkeypatch):
+    monkeypatch.setattr("teams.services.enqueue_or_skip", lambda task, *args: False)  # broker down
+    monkeypatch.setattr("teams.tasks.send_invite.delay", lambda pk: invite_email_send(invite_id=pk))
+    with time_machine.travel(timezone.now() - timedelta(minutes=10), tick=False):
+        invites_send(cohort=cohort, emails=["ada@example.com"])
+    invites_send(cohort=cohort, emails=["grace@example.com"])  # just now: its task may still run
+
+    swept = send_unsent_invites()
+
+    assert swept == 1
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    assert send_unsent_invites() == 0

@@ -10,7 +10,7 @@ from django.test import Client
 from teams.models import Assignment, Cohort, Membership
 from teams.services import assignment_set
 from tests.factories import CuratorFactory, UserFactory, published_path
-from tests.teams.members import NOW, five_members, member_scored
+from tests.teams.members import NOW, five_members, member_scored, ten_members
 from tests.web.clients import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,9 @@ def test_starting_a_cohort_with_a_form_error_then_for_real(cohort):
     assert made["Location"] == f"/teams/{new.pk}/"
     page = teacher.get(f"/teams/{new.pk}/").content.decode()
     assert "Too few to show." in page
-    assert "Figures appear once the cohort has 5 members (0 now)" in page
+    assert (
+        "Figures appear once the cohort has 5 members who do not share their detail (0 now)" in page
+    )
 
 
 def test_assigning_a_path_and_a_due_date_in_the_past_is_a_form_error(cohort):
@@ -55,14 +57,15 @@ def test_assigning_a_path_and_a_due_date_in_the_past_is_a_form_error(cohort):
 
 
 def test_the_cohort_page_shows_the_aggregates_and_those_who_share(cohort):
-    members = five_members(cohort)
+    members = ten_members(cohort)
+    sharer = member_scored(cohort, 90.0, 4.0, 2.0, shares_detail=True)
 
     page = signed_in(cohort.lead).get(f"/teams/{cohort.pk}/").content.decode()
 
-    assert "Median readiness for the target: 50%." in page
+    assert "Median readiness for the target: 70%." in page
     assert 'data-testid="skill-spread"' in page
-    assert members[4].user.email in page  # shares their detail
-    assert all(m.user.email not in page for m in members[:4])
+    assert sharer.user.email in page
+    assert all(m.user.email not in page for m in members)
 
 
 def test_a_member_sees_the_assignment_on_the_dashboard_shares_and_leaves(cohort):
@@ -106,3 +109,16 @@ def test_curators_see_cohorts_in_the_admin_without_any_learners_email(cohort, mf
     assert add.status_code == 403
     assert Client().get("/admin/teams/cohort/").status_code == 302
     assert signed_in(members[0].user).get("/admin/teams/cohort/").status_code == 302
+
+
+def test_the_admin_lists_refuse_filters_that_would_count_or_name(cohort, mfa_client_for):
+    curator = mfa_client_for(CuratorFactory.create())
+
+    by_lead = curator.get(f"/admin/teams/cohort/?lead={cohort.lead_id}")
+    by_role = curator.get(f"/admin/teams/cohort/?target_role__id__exact={cohort.target_role_id}")
+    by_count = curator.get("/admin/analytics/pathsummary/?enrolled=3")
+
+    assert by_lead.status_code == 400
+    assert by_role.status_code == 200
+    assert "Spring bootcamp" in by_role.content.decode()
+    assert by_count.status_code == 400

@@ -237,13 +237,13 @@ def test_redis_visibility_timeout_exceeds_the_longest_task_and_its_retry_delay()
     ours: list[Any] = [  # autoretry options are set on the task class at runtime
         t
         for name, t in celery_app.tasks.items()
-        if name.split(".")[0] in {"readiness", "reminders", "api"}
+        if name.split(".")[0] in {"readiness", "reminders", "api", "analytics"}
     ]
     longest = max(t.time_limit or celery_app.conf.task_time_limit for t in ours)
     largest_delay = max(t.retry_backoff_max for t in ours if t.autoretry_for)
     visibility = celery_app.conf.broker_transport_options["visibility_timeout"]
 
-    assert len(ours) == 7
+    assert len(ours) == 11  # 7, the two cohort invite tasks and the two analytics refreshes
     assert visibility > longest + largest_delay
     assert all(t.acks_late and t.reject_on_worker_lost for t in ours)
     assert all(t.max_retries == 5 and t.retry_jitter for t in ours)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from teams.models import Cohort, Membership
 from tests.browser import WIDTHS, check_page, sign_in
 from tests.factories import LevelFactory, RoleFactory, UserFactory, published_path
-from tests.teams.members import five_members
+from tests.teams.members import member_scored, ten_members
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,12 +52,13 @@ def test_a_lead_starts_a_cohort_invites_assigns_and_reads_the_report(open_page, 
     page.wait_for_url(f"**/teams/{cohort.pk}/#assignments")
     assert page.get_by_text("Retrieval basics · due 31 January 2099").is_visible()
 
-    # Five members: the figures appear, and the one who shares is named.
-    members = five_members(cohort)
+    # Ten members who do not share: the figures appear; the one who shares is named.
+    ten_members(cohort)
+    sharer = member_scored(cohort, 90.0, 4.0, 2.0, shares_detail=True)
     page.goto(page.base + reverse("team-cohort", args=[cohort.pk]))
     check_page(page, "team-cohort-report")
-    assert page.get_by_text("Median readiness for the target: 50%.").is_visible()
-    assert page.get_by_test_id("shared-detail").get_by_text(members[4].user.email).is_visible()
+    assert page.get_by_text("Median readiness for the target: 70%.").is_visible()
+    assert page.get_by_test_id("shared-detail").get_by_text(sharer.user.email).is_visible()
 
 
 def test_a_learner_accepts_an_invite_from_its_link(open_page, monkeypatch):
