@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from teams.invites import invite_token
 from teams.models import Assignment, Cohort, Invite, Membership
 from teams.services import assignment_set, invites_send
+from tests.api.test_permissions import fill
 from tests.factories import CuratorFactory, UserFactory, published_path
 from tests.teams.members import NOW, member_scored, ten_members
 
@@ -104,16 +105,6 @@ MATRIX: list[tuple[str, str, Any, tuple[int, ...]]] = [
         (401, 201, 201, 201, 201),
     ),
 ]
-
-
-def fill(value: Any, ids: dict[str, Any]) -> Any:
-    if isinstance(value, str):
-        return value.format(**ids)
-    if isinstance(value, dict):
-        return {k: fill(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fill(v, ids) for v in value]
-    return value
 
 
 @pytest.mark.parametrize(("method", "url", "body", "expected"), MATRIX, ids=lambda v: str(v)[:40])
