@@ -9,14 +9,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from rest_framework.response import Response
 
 from config.api import Conflict, Unprocessable
 from tracker.models import IdempotencyKey, User
+from tracker.retention import retention_run
 
-KEEP_FOR = timedelta(hours=24)
+KEEP_FOR = timedelta(days=settings.PATHWISE_RETENTION_DAYS["idempotency_keys"])
 MAX_KEY_LENGTH = 255
 
 
@@ -64,4 +65,5 @@ def _replay(user: User, key: str, request_hash: str) -> Response:
 
 
 def idempotency_keys_expire() -> int:
-    return IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()[0]
+    """Hourly, besides the daily retention run: keys pile up with every write."""
+    return retention_run(only=("idempotency_keys",)).get("idempotency_keys", 0)

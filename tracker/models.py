@@ -284,6 +284,7 @@ class ReadinessSnapshot(models.Model):
                 fields=("user", "role", "level", "day"), name="one_snapshot_per_target_and_day"
             ),
         ]
+        indexes = [models.Index(fields=("day",), name="snapshot_day")]  # retention by age
 
     def __str__(self) -> str:
         return f"{self.user} / {self.role} / {self.level} on {self.day}: {self.score}"
@@ -328,6 +329,7 @@ class ReminderDelivery(models.Model):
         indexes = [
             models.Index(fields=("user", "kind", "sent_at")),
             models.Index(fields=("claim_token", "status")),
+            models.Index(fields=("claimed_at",), name="delivery_claimed_at"),  # retention
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from config.celery_app import enqueue_or_skip
-from tracker import recompute, reminders
+from tracker import recompute, reminders, retention
 from tracker.idempotency import idempotency_keys_expire
 
 TRANSIENT = (OperationalError, InterfaceError)
@@ -75,3 +75,9 @@ def recompute_readiness_soon(user_id: int) -> None:
     """After a learner's inputs change (called on commit). If the broker is down this does
     nothing and returns at once: the stale mark stays and the sweep recomputes later."""
     enqueue_or_skip(recompute_readiness, user_id)
+
+
+@shared_task(name="maintenance.retention", **IDEMPOTENT)
+def apply_retention() -> dict[str, int]:
+    """Daily: delete what the retention policies no longer keep, in batches."""
+    return retention.retention_run()

@@ -267,6 +267,13 @@ CELERY_TASK_ROUTES = {
 # PATHWISE — the product's own settings
 # Absolute links in emails (unsubscribe) are built on this address.
 PATHWISE_BASE_URL = env.str("PATHWISE_BASE_URL", default="http://127.0.0.1:8000")
+# How long growing tables keep their rows, in days (tracker/retention.py; 0: forever).
+PATHWISE_RETENTION_DAYS = {
+    "readiness_snapshots": env.int("PATHWISE_RETAIN_SNAPSHOTS_DAYS", default=400),
+    "reminder_deliveries": env.int("PATHWISE_RETAIN_REMINDERS_DAYS", default=365),
+    "idempotency_keys": env.int("PATHWISE_RETAIN_IDEMPOTENCY_KEYS_DAYS", default=1),
+    "abandoned_skill_checks": env.int("PATHWISE_RETAIN_ABANDONED_CHECKS_DAYS", default=90),
+}
 
 # CACHES — https://docs.djangoproject.com/en/5.2/topics/cache/
 # Rate limits (allauth, DRF throttles) count here: Redis when there is one, so that every
