@@ -83,7 +83,15 @@ class SkillCheck(models.Model):
     passed = models.BooleanField(null=True, blank=True, help_text=_("None until submitted."))
 
     class Meta:
-        indexes = [models.Index(fields=["user", "skill", "-started_at"])]
+        indexes = [
+            models.Index(fields=["user", "skill", "-started_at"]),
+            # The retention of checks never answered (tracker/retention.py), by expiry.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(submitted_at__isnull=True, passed__isnull=True),
+                name="check_abandoned_idx",
+            ),
+        ]
         constraints = [proficiency_check("level", "skill_check_level_1_to_5")]
 
     def __str__(self) -> str:

@@ -166,11 +166,15 @@ def enrolment_figures_from(
 # --- Queries ----------------------------------------------------------------------------------
 
 
-def minutes_by_day(*, user_id: int, zone: str) -> dict[date, int]:
-    """One learner's minutes per local day over all their history, summed in the database."""
+def minutes_by_day(*, user_id: int, zone: str, since: date | None = None) -> dict[date, int]:
+    """One learner's minutes per local day from the local day `since` (None: over all their
+    history), summed in the database."""
+    tz = ZoneInfo(zone)
+    entries = ProgressEntry.objects.filter(user_id=user_id)
+    if since is not None:  # from the learner's local midnight, through (user, occurred_at)
+        entries = entries.filter(occurred_at__gte=datetime.combine(since, time.min, tzinfo=tz))
     rows = (
-        ProgressEntry.objects.filter(user_id=user_id)
-        .annotate(day=TruncDate("occurred_at", tzinfo=ZoneInfo(zone)))
+        entries.annotate(day=TruncDate("occurred_at", tzinfo=tz))
         .values_list("day")
         .annotate(total=Sum("minutes"))
         .order_by()

@@ -282,8 +282,10 @@ def _weeks(
 
 
 def _minutes_this_week(profile: LearnerProfile, today: date) -> int:
-    days = activity.minutes_by_day(user_id=profile.user_id, zone=profile.timezone)
-    return activity.minutes_between(days, activity.week_start(today), today)
+    """Minutes logged this local week, reading this week's entries only."""
+    monday = activity.week_start(today)
+    days = activity.minutes_by_day(user_id=profile.user_id, zone=profile.timezone, since=monday)
+    return activity.minutes_between(days, monday, today)
 
 
 def _open_enrolments(user: User) -> tuple[date | None, list[Enrolment]]:

@@ -6,12 +6,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, match_skeleton, parse_pattern
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.formats import localize, number_format
 from django.utils.translation import get_language, gettext, to_locale
 
 from assessments.memory import retained, retrievability
@@ -780,7 +782,7 @@ class ReadinessPage:
     memories: list[SkillMemory]  # every skill the learner holds, least retained first
     reviewable: set[str]  # slugs of the skills with a bank to review from
     chart: dict[str, Any]  # skills (labels, required, current) and history (days, scores)
-    history: list[tuple[date, float | None]] = field(default_factory=list)  # the table
+    history: list["HistoryRow"] = field(default_factory=list)  # the chart's figures as a table
 
 
 def readiness_page_get(
@@ -809,7 +811,12 @@ def readiness_page_get(
     if best_to_verify is not None and best_to_verify["verify_points"] > 0:
         best_to_verify["verify_best"] = True
     reviews = review_suggestions(lines, checkable)
-    history = list(readiness_history(user=user, role=role, level=level)) if role and level else []
+    history = (
+        list(readiness_history(user=user, role=role, level=level).values_list("day", "score"))
+        if role and level
+        else []
+    )
+    days = _DayFormats.get(to_locale(get_language() or "en-gb"))
     return ReadinessPage(
         role=role,
         level=level,
@@ -819,8 +826,8 @@ def readiness_page_get(
         reviews=reviews,
         memories=memories,
         reviewable=set(checkable),
-        chart=_readiness_chart(lines, history),
-        history=[(snapshot.day, _history_score(snapshot)) for snapshot in history],
+        chart=_readiness_chart(lines, history, days),
+        history=_history_rows(history, days),
     )
 
 
@@ -863,25 +870,75 @@ def _by_gap(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(lines, key=lambda line: (-line["missing"], -line["gap"], line["name"]))
 
 
-def _history_score(snapshot: ReadinessSnapshot) -> float | None:
+class HistoryRow(NamedTuple):
+    """A day of the readiness history as the page's table shows it."""
+
+    day: str  # ISO date
+    label: str  # the locale's long date
+    data: str  # the score as data: the number (one decimal, localised); "" without requirements
+    shown: str  # "12.3%", or "no requirements"
+
+
+@dataclass(frozen=True)
+class _DayFormats:
+    """The current locale's date patterns, looked up once per page rather than once per day
+    (a year of history is 365 rows in the table and 365 points on the chart): `long` is what
+    the `longdate` filter gives (babel's format_date "long"), `short` babel's format_skeleton
+    "MMMd" ("3 Nov" in en-GB)."""
+
+    locale: Locale
+    long: DateTimePattern
+    short: DateTimePattern
+
+    @classmethod
+    def get(cls, name: str) -> "_DayFormats":
+        locale = Locale.parse(name)
+        skeletons = locale.datetime_skeletons
+        short = "MMMd" if "MMMd" in skeletons else match_skeleton("MMMd", skeletons)
+        return cls(
+            locale,
+            parse_pattern(get_date_format("long", locale=locale)),
+            parse_pattern(skeletons[short]),
+        )
+
+
+def _history_score(score: float | None) -> float | None:
     """A day's score as the history chart and its table both show it (one decimal)."""
-    return None if snapshot.score is None else round(snapshot.score, 1)
+    return None if score is None else round(score, 1)
+
+
+def _history_rows(history: list[tuple[date, float | None]], days: _DayFormats) -> list[HistoryRow]:
+    """The history table's rows, formatted here once (in the template, its filters cost more
+    than the rest of the page for a year of days)."""
+    rows = []
+    none = gettext("no requirements")
+    for day, score in history:
+        shown = _history_score(score)
+        data = "" if shown is None else localize(shown)
+        rows.append(
+            HistoryRow(
+                day.isoformat(),
+                days.long.apply(day, days.locale),
+                data,
+                none if shown is None else number_format(shown, 1) + "%",
+            )
+        )
+    return rows
 
 
 def _readiness_chart(
-    lines: list[dict[str, Any]], history: list[ReadinessSnapshot]
+    lines: list[dict[str, Any]], history: list[tuple[date, float | None]], days: _DayFormats
 ) -> dict[str, Any]:
     """What config/static/js/charts.js draws, in the breakdown's order, with its labels
     translated; the page's tables show the same figures (the charts' text alternative)."""
-    locale = to_locale(get_language() or "en-gb")
     return {
         "labels": [line["name"] for line in lines],
         "required": [line["target"] for line in lines],
         "current": [round(line["current"], 2) for line in lines],
-        "days": [snapshot.day.isoformat() for snapshot in history],
+        "days": [day.isoformat() for day, _ in history],
         # "3 Nov" in en-GB: the locale's short day and month
-        "day_labels": [format_skeleton("MMMd", s.day, locale=locale) for s in history],
-        "scores": [_history_score(snapshot) for snapshot in history],
+        "day_labels": [days.short.apply(day, days.locale) for day, _ in history],
+        "scores": [_history_score(score) for _, score in history],
         "bands": {str(band.level): band.name for band in BANDS},
         "text": {
             "required": gettext("Required"),

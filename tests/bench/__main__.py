@@ -23,6 +23,7 @@ BENCHMARKS = [
     "b6_reminders",
     "b10_decay",
     "b11_planner",
+    "b8_history",  # in a database of its own, dropped after it
 ]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = f"pathwise_bench_{os.getpid()}"  # one per run: two runs never share one

@@ -126,8 +126,10 @@ def test_sql_and_python_put_entries_on_the_same_local_days(zone):
 
         in_sql = activity.minutes_by_day(user_id=profile.user_id, zone=zone)
         in_python = activity.minutes_by_day_for(clocks=clocks, days=30)[profile.user_id]
+        since = activity.minutes_by_day(user_id=profile.user_id, zone=zone, since=date(2026, 3, 29))
 
     assert in_sql == in_python == {date(2026, 3, 28): 1, date(2026, 3, 29): 9, date(2026, 3, 30): 5}
+    assert since == {date(2026, 3, 29): 9, date(2026, 3, 30): 5}  # from the local midnight
 
 
 @pytest.mark.django_db

@@ -303,3 +303,39 @@ def test_a_paused_path_is_named_not_planned(world, client_for):
     assert body["paused"] == [{"enrolment": enrolment.pk, "path": path.slug}]
     assert "Paused, so not in this plan:" in page
     assert f'href="/enrolments/{enrolment.pk}/">{path.title}</a>' in page
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_weeks_minutes_are_read_from_this_weeks_entries_only(world):
+    """What is left of the weekly goal comes from this local week's entries, read through
+    (user, occurred_at) from Monday's local midnight: not from every entry of a history that
+    only grows (B8)."""
+    user, path, read, _ = world
+    enrolment = enrolment_create(user=user, path=path)
+    learner_profile_update(user=user, weekly_goal_minutes=30)
+    for before, minutes in (
+        (timedelta(days=300), 10),
+        (timedelta(days=2, hours=12, minutes=10), 10),  # Sunday 23:50 in London: last week
+        (timedelta(days=2, hours=11, minutes=30), 10),  # Monday 00:30: this week
+        (timedelta(days=1), 5),
+    ):
+        progress_log(
+            enrolment=enrolment, step=read, minutes=minutes, occurred_at=WEDNESDAY - before
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        plan = plan_get(user=user)
+
+    by_day = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "AT TIME ZONE" in q["sql"] and '"tracker_progressentry"' in q["sql"]
+    ]
+    assert len(by_day) == 1, by_day
+    assert '"tracker_progressentry"."occurred_at" >=' in by_day[0]
+    assert plan is not None
+    # 15 of this week's 30 logged: the read's last 25 minutes go 15 now and 10 next week.
+    assert [(w.start, w.minutes) for w in plan.weeks] == [
+        (date(2026, 11, 30), 15),
+        (date(2026, 12, 7), 10),
+    ]

@@ -1,19 +1,20 @@
 """tracker/retention.py: each growing table keeps what its policy says, deleted in batches."""
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from assessments.models import SkillCheck
 from tests.factories import LevelFactory, RoleFactory, SkillFactory, UserFactory
 from tracker.models import IdempotencyKey, ReadinessSnapshot, ReminderDelivery
-from tracker.retention import retention_run
+from tracker.retention import POLICIES, oldest, retention_run
 from tracker.tasks import apply_retention
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,30 @@ def test_the_daily_task_runs_from_beat():
     )
     assert result["readiness_snapshots"] == 1
     assert ReadinessSnapshot.objects.filter(day__lt=date(2026, 1, 1)).count() == 0
+
+
+def test_each_batch_is_read_oldest_first_through_the_index_on_its_age():
+    """A batch reads the expired rows it deletes, in order, from the index on the policy's age
+    column (in primary-key order, every batch read again each row kept before the next expired
+    one; without an index on its age, a policy read its whole table). PostgreSQL's plan, with
+    the alternatives (a table scan, a bitmap, a sort) priced out so that only such an index
+    can serve it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan")
+    user = UserFactory.create()
+    _snapshots(user, 500, 1)
+    _delivery(user, "sent", 500)
+    _check(user, 200)
+    IdempotencyKey.objects.create(user=user, key="old", request_hash="x")
+
+    for policy in POLICIES:
+        expired = policy.expired(NOW - timedelta(days=policy.days))
+        sql, params = oldest(policy, expired).query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+        assert "Sort" not in plan, (policy.name, plan)
+        assert re.search(rf"Index Cond: \(.*\b{policy.age}\b.*<", plan), (policy.name, plan)

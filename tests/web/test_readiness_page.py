@@ -6,7 +6,9 @@ the history."""
 import json
 import re
 from datetime import date, timedelta
+from unittest import mock
 
+import babel.dates
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -158,3 +160,56 @@ def test_the_page_queries_do_not_grow_with_the_history(client, catalogue):
         counts.append(len(queries))
 
     assert counts[0] == counts[1], counts
+
+
+def test_a_year_of_history_is_formatted_with_the_date_patterns_looked_up_once(client, catalogue):
+    """The table and the chart format every day of a year: the locale's date patterns are
+    looked up once for the page (babel's format_date and format_skeleton, as a template filter
+    per row and a call per chart label, looked a pattern up twice a day: 730 times a year)."""
+    user = learner_targeting()
+    role = Role.objects.get(slug="llm-engineer")
+    level = SeniorityLevel.objects.get(slug="junior")
+    first = date(2026, 1, 1)
+    ReadinessSnapshot.objects.bulk_create(
+        ReadinessSnapshot(
+            user=user, role=role, level=level, day=first + timedelta(days=n), score=n / 3.7
+        )
+        for n in range(365)
+    )
+    client.force_login(user)
+    with mock.patch.object(
+        babel.dates, "parse_pattern", side_effect=babel.dates.parse_pattern
+    ) as parsed:
+        html = client.get("/readiness/").content.decode()
+
+    assert parsed.call_count < 10, parsed.call_count  # the page's few other dates
+    data = chart_data(html)
+    assert data["days"][0] == "2026-01-01"
+    assert data["day_labels"][:2] == ["1 Jan", "2 Jan"]
+    assert data["day_labels"][-1] == "31 Dec"
+    table = re.search(r'data-testid="history-table">(.*?)</table>', html, re.DOTALL)
+    assert table is not None
+    rows = re.findall(
+        r'<time datetime="([\d-]+)">([^<]+)</time></th><td data-score="([\d.]*)">([^<]+)</td>',
+        table.group(1),
+    )
+    assert len(rows) == 365
+    assert rows[1] == ("2026-01-02", "2 January 2026", "0.3", "0.3%")
+    assert rows[-1] == ("2026-12-31", "31 December 2026", "98.4", "98.4%")
+    assert [float(r[2]) for r in rows] == data["scores"]
+
+
+def test_a_day_without_requirements_reads_so_in_the_history_table(client, catalogue):
+    user = learner_targeting()
+    role = Role.objects.get(slug="llm-engineer")
+    level = SeniorityLevel.objects.get(slug="junior")
+    ReadinessSnapshot.objects.create(user=user, role=role, level=level, day=date(2026, 2, 1))
+    client.force_login(user)
+
+    html = client.get("/readiness/").content.decode()
+
+    assert (
+        '<time datetime="2026-02-01">1 February 2026</time></th>'
+        '<td data-score="">no requirements</td>' in html
+    )
+    assert chart_data(html)["scores"] == [None]
