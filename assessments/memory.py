@@ -5,6 +5,7 @@ Skills are reviewed over days, not minutes, so the scheduler has no (re)learning
 review goes straight to FSRS's review state. No fuzzing, so a history always gives the same
 state."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
@@ -119,6 +120,25 @@ def retained(memory: MemoryState, at: datetime) -> int:
     if memory.lapsed:
         return RETAINED_FLOOR_STEPS
     return retained_steps(retrievability(memory, at))
+
+
+def retained_at(at: datetime) -> Callable[[bool, float | None, datetime | None], int]:
+    """`retained(memory, at)` for many memories, from the three fields it reads (lapsed,
+    stability, last review), for bulk recomputes that read those columns, not whole rows.
+    FSRS's retrievability depends on the stability and the whole days since the last review
+    only, so fsrs evaluates each distinct pair of them once."""
+    known: dict[tuple[float | None, int | None], int] = {}
+
+    def steps(lapsed: bool, stability: float | None, last_review: datetime | None) -> int:
+        if lapsed:
+            return RETAINED_FLOOR_STEPS
+        key = (stability, None if last_review is None else (at - last_review).days)
+        if (found := known.get(key)) is None:
+            card = Card(card_id=0, stability=stability, last_review=last_review)  # id: new_card
+            found = known[key] = retained_steps(SCHEDULER.get_card_retrievability(card, at))
+        return found
+
+    return steps
 
 
 def next_fade(memory: MemoryState, after: datetime) -> datetime | None:

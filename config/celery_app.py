@@ -7,11 +7,14 @@ from typing import Any
 
 from celery import Celery
 
+from config import broker
+
 # `celery -A config` and every `import config` (gunicorn's config.wsgi, uvicorn's config.asgi)
 # run this first: an entry point started without DJANGO_SETTINGS_MODULE gets production, which
 # refuses to start without its secrets, never development's DEBUG and default key. Only
 # manage.py defaults to development; `make run` and the tests name their settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+broker.install()  # `filesystem://`, the embedded default's broker, writes messages whole
 
 app = Celery("pathwise")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -5,11 +5,12 @@
 SQLite's bulk writes split at its parameter limit). Keep batches to a few hundred learners.
 """
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.db.models import Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessments.memory import next_fade
+from assessments.memory import next_fade, retained_at
 from assessments.models import MemoryState, SkillCheck
 from careers.models import Role, RoleRequirement, SeniorityLevel, Skill
 from paths.models import StepSkill
@@ -29,8 +30,10 @@ from tracker.models import (
     ReadinessSnapshot,
     SkillClaim,
 )
-from tracker.reviews import retained_steps_by_user, retained_steps_replayed
+from tracker.reviews import retained_steps_replayed
 from tracker.score_store import ScoreRows, score_rows_store
+
+T = TypeVar("T")
 
 RECOMPUTE_BATCH_SIZE = 500
 # 10 000 snapshot rows of 5 columns stay under PostgreSQL's 65 535 parameters per statement.
@@ -68,10 +71,13 @@ def scaled_proficiency_by_user(
 ) -> dict[int, dict[int, int]]:
     """The same, times readiness.SCALE, as integers (for readiness.Scorer), with decay as of
     `at` (now by default)."""
-    return {
-        user_id: readiness.scaled_proficiency(evidence)
-        for user_id, evidence in evidence_by_user(user_ids, None, at).items()
-    }
+    return _per_skill(user_ids, None, at, _scaled_level)
+
+
+def _scaled_level(completed: int, verified: int, claimed: int, retained_steps: int) -> int:
+    return readiness.scaled_level(
+        readiness.SkillEvidence(completed, verified, claimed, retained_steps)
+    )
 
 
 def evidence_by_user(
@@ -81,6 +87,18 @@ def evidence_by_user(
     enrolment, capped by their kind), by passed skill checks, and claimed, with the retained
     fraction of their memory of it at `at`. With `until`: only evidence up to then, and the
     retained fractions then (one learner at a time: their reviews are replayed)."""
+    return _per_skill(user_ids, until, at, readiness.SkillEvidence)
+
+
+def _per_skill(
+    user_ids: Iterable[int],
+    until: datetime | None,
+    at: datetime | None,
+    of: Callable[[int, int, int, int], T],
+) -> dict[int, dict[int, T]]:
+    """evidence_by_user, with `of(completed, verified, claimed, retained_steps)` made of each
+    skill's evidence: once per distinct evidence (levels 0-5 and 11 retained fractions: 2 376
+    at most), shared by the learners who have it (a SkillEvidence is frozen)."""
     user_ids = list(user_ids)
     completed: dict[int, dict[int, int]] = defaultdict(dict)
     entries = Q(
@@ -116,22 +134,37 @@ def evidence_by_user(
     retained = (
         {user_id: retained_steps_replayed(user_id=user_id, until=until) for user_id in user_ids}
         if until is not None
-        else retained_steps_by_user(user_ids, at or timezone.now())
+        else retained_steps_now(user_ids, at or timezone.now())
     )
-    evidence: dict[int, dict[int, readiness.SkillEvidence]] = {}
+    made: dict[tuple[int, int, int, int], T] = {}
+    evidence: dict[int, dict[int, T]] = {}
     for user_id in user_ids:
         done, checked, own = completed[user_id], verified[user_id], claimed[user_id]
         kept = retained.get(user_id, {})
-        evidence[user_id] = {
-            skill: readiness.SkillEvidence(
-                completed=done.get(skill, 0),
-                verified=checked.get(skill, 0),
-                claimed=own.get(skill, 0),
-                retained_steps=kept.get(skill, readiness.RETAINED_STEPS),
+        evidence[user_id] = per_skill = {}
+        for skill in done.keys() | checked.keys() | own.keys():
+            shown = (
+                done.get(skill, 0),
+                checked.get(skill, 0),
+                own.get(skill, 0),
+                kept.get(skill, readiness.RETAINED_STEPS),
             )
-            for skill in done.keys() | checked.keys() | own.keys()
-        }
+            if (value := made.get(shown)) is None:
+                value = made[shown] = of(*shown)
+            per_skill[skill] = value
     return evidence
+
+
+def retained_steps_now(user_ids: list[int], at: datetime) -> dict[int, dict[int, int]]:
+    """user -> skill -> retained fraction in twentieths at `at`, for the skills with a memory
+    (assessments.memory.retained of each): the columns it reads, not whole rows."""
+    steps = retained_at(at)
+    by_user: dict[int, dict[int, int]] = defaultdict(dict)
+    for user_id, skill_id, lapsed, stability, last_review in MemoryState.objects.filter(
+        user_id__in=user_ids
+    ).values_list("user_id", "skill_id", "lapsed", "stability", "last_review"):
+        by_user[user_id][skill_id] = steps(lapsed, stability, last_review)
+    return by_user
 
 
 def breakdown_lines_json(
@@ -150,6 +183,61 @@ def breakdown_lines_json(
         }
         for r, current, earned, possible in lines
     ]
+
+
+class TargetLines:
+    """One role and level's breakdown lines and score, per combination of levels in its skills.
+
+    A breakdown line depends on its own skill's level only, and the score's numerator is the sum
+    of the lines' (readiness.Scorer), so each line is computed once per level, by the Scorer on
+    that one skill, and kept as its JSON text and its part of the numerator. A combination's
+    score is then the sum of its lines' parts over the Scorer's denominator, exactly as
+    Scorer.score() divides, and its breakdown the lines' texts: json.dumps of
+    breakdown_lines_json(), as one text. Kept across batches (see target_lines)."""
+
+    def __init__(self, requirements: list[readiness.Requirement], skills: dict[int, Skill]):
+        self.scorer, self.skills = readiness.Scorer(requirements), skills
+        self.skill_ids = self.scorer.skill_ids
+        self.lines: list[dict[int, tuple[int, str]]] = [{} for _ in self.skill_ids]
+
+    def result(self, levels: tuple[int, ...]) -> tuple[float | None, str]:
+        """The score and the breakdown as JSON for these levels (in `skill_ids` order)."""
+        if not self.scorer.scored:
+            return None, "[]"
+        numerator = 0
+        parts: list[str] = []
+        for position, (line, level) in enumerate(zip(self.lines, levels, strict=True)):
+            if (known := line.get(level)) is None:
+                known = line[level] = self._line(position, level)
+            numerator += known[0]
+            parts.append(known[1])
+        return numerator / self.scorer.denominator, "[" + ",".join(parts) + "]"
+
+    def _line(self, position: int, level: int) -> tuple[int, str]:
+        alone = {self.skill_ids[position]: level}
+        _, lines = self.scorer.score(alone)
+        line = breakdown_lines_json([lines[position]], self.skills)[0]
+        # Without spaces: less to send and parse, and jsonb stores the same value.
+        return self.scorer.numerator(alone), json.dumps(line, separators=(",", ":"))
+
+
+_TARGET_LINES: dict[tuple[Any, ...], TargetLines] = {}
+
+
+def target_lines(
+    requirements: list[readiness.Requirement], skills: dict[int, Skill]
+) -> TargetLines:
+    """The TargetLines of these requirements (with these skills' names), from earlier batches
+    if any: a full recompute computes each line once, not once per batch. At most 256 kept."""
+    key = tuple(
+        (r.skill_id, r.target, r.weight, skills[r.skill_id].slug, skills[r.skill_id].name)
+        for r in sorted(requirements, key=lambda r: r.skill_id)
+    )
+    if (lines := _TARGET_LINES.get(key)) is None:
+        if len(_TARGET_LINES) >= 256:
+            _TARGET_LINES.clear()
+        lines = _TARGET_LINES[key] = TargetLines(requirements, skills)
+    return lines
 
 
 @transaction.atomic
@@ -171,27 +259,25 @@ def readiness_recompute_many(*, user_ids: Iterable[int]) -> datetime:
     targets = requirements_by_target()
     skills = Skill.objects.in_bulk({r.skill_id for reqs in targets.values() for r in reqs})
     levels_by_user = scaled_proficiency_by_user(ids)
-    # Per target: the scorer, and the results already computed for a combination of levels in
-    # its skills (many learners share one, and then share the score and the stored breakdown).
-    scorers = {target: readiness.Scorer(requirements) for target, requirements in targets.items()}
-    seen: dict[tuple[int, int], dict[tuple[int, ...], tuple[float | None, int]]] = {
-        target: {} for target in targets
-    }
+    # Per target: its lines, and the results already added for a combination of levels (many
+    # learners share one, and then share the score and the stored breakdown).
+    results: list[tuple[int, int, TargetLines, dict[tuple[int, ...], int]]] = [
+        (role_id, level_id, target_lines(requirements, skills), {})
+        for (role_id, level_id), requirements in targets.items()
+    ]
     days = {zone: started.astimezone(ZoneInfo(zone)).date() for zone in set(zones.values())}
+    utc_day = started.astimezone(UTC).date()
 
     rows = ScoreRows(computed_at=started)
+    add, add_result = rows.add, rows.add_result
     for user_id in ids:
-        day = days[zones[user_id]] if user_id in zones else started.astimezone(UTC).date()
-        levels = levels_by_user[user_id]
-        for target, scorer in scorers.items():
-            key = tuple([levels.get(skill_id, 0) for skill_id in scorer.skill_ids])
-            if (done := seen[target].get(key)) is None:
-                score, lines = scorer.score(levels)
-                done = seen[target][key] = (
-                    score,
-                    rows.add_breakdown(breakdown_lines_json(lines, skills)),
-                )
-            rows.add(user_id, *target, day, *done)
+        day = days[zones[user_id]] if user_id in zones else utc_day
+        get = levels_by_user[user_id].get
+        for role_id, level_id, target, done in results:
+            levels = tuple([get(skill_id, 0) for skill_id in target.skill_ids])
+            if (index := done.get(levels)) is None:
+                index = done[levels] = add_result(*target.result(levels))
+            add(user_id, role_id, level_id, day, index)
     score_rows_store(rows)
     LearnerProfile.objects.filter(user_id__in=ids, readiness_stale_at__lte=started).update(
         readiness_stale_at=None

@@ -1,8 +1,6 @@
 """Reads for the learner side of spaced review (assessments/memory.py keeps the FSRS memory
 states): how much of each skill a learner retains, and which reviews are due for them."""
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,14 +14,6 @@ from careers.models import Skill
 from paths.models import StepSkill
 from tracker.models import LearnerProfile, ProgressEntry, User
 from tracker.readiness import proven_level
-
-
-def retained_steps_by_user(user_ids: Iterable[int], at: datetime) -> dict[int, dict[int, int]]:
-    """user -> skill -> retained fraction in twentieths at `at`, for the skills with a memory."""
-    by_user: dict[int, dict[int, int]] = defaultdict(dict)
-    for memory in MemoryState.objects.filter(user_id__in=list(user_ids)):
-        by_user[memory.user_id][memory.skill_id] = retained(memory, at)
-    return by_user
 
 
 @dataclass(frozen=True)

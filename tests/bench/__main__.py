@@ -24,6 +24,7 @@ BENCHMARKS = [
     "b10_decay",
     "b11_planner",
     "b8_history",  # in a database of its own, dropped after it
+    "b9_sqlite",  # last: its PostgreSQL learners and load touch no other benchmark's figures
 ]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = f"pathwise_bench_{os.getpid()}"  # one per run: two runs never share one

@@ -204,7 +204,7 @@ def stored_rows() -> tuple[list[tuple], list[tuple]]:
 
 
 @postgres_only("the one-statement writer is PostgreSQL's; elsewhere the ORM's is the only one")
-def test_the_one_statement_writer_stores_what_the_orm_writer_stores(monkeypatch, target):
+def test_the_copy_writer_stores_what_the_orm_writer_stores(monkeypatch, target):
     role, level, empty_level, rag, evals = target
     path = published_path(steps=0)
     step = StepFactory.create(path=path, position=1)
@@ -216,14 +216,14 @@ def test_the_one_statement_writer_stores_what_the_orm_writer_stores(monkeypatch,
     LearnerProfile.objects.filter(user=claimant).update(timezone="Pacific/Kiritimati")
 
     readiness_recompute_many(user_ids=ids)
-    one_statement = stored_rows()
+    with_copy = stored_rows()
     ReadinessScore.objects.all().delete()
     ReadinessSnapshot.objects.all().delete()
-    monkeypatch.setattr(score_store, "_store_in_one_statement", score_store._store_with_the_orm)
+    monkeypatch.setattr(score_store, "_store_with_copy", score_store._store_with_the_orm)
     readiness_recompute_many(user_ids=ids)
 
-    assert stored_rows() == one_statement
-    scores = {tuple(row[:3]): row[3] for row in one_statement[0]}
+    assert stored_rows() == with_copy
+    scores = {tuple(row[:3]): row[3] for row in with_copy[0]}
     assert [scores[(user, role.pk, level.pk)] for user in ids] == [60.0, 60.0, 18.75, 0.0]
     assert [scores[(user, role.pk, empty_level.pk)] for user in ids] == [None] * 4
-    assert len(one_statement[1]) == len(one_statement[0]) > 8
+    assert len(with_copy[1]) == len(with_copy[0]) > 8
