@@ -73,6 +73,24 @@ LINKS: dict[tuple[str, str], dict[str, Link]] = {
     ("checks_submit_create", "200"): {
         "GetCheck": Link("checks_retrieve", {"path.id": ID}),
     },
+    # Teams: a lead's cohort, its invites, assignments and report; a learner's memberships.
+    ("cohorts_create", "201"): {
+        "GetCohort": Link("cohorts_retrieve", {"path.id": ID}),
+        "GetCohortReport": Link("cohorts_report_retrieve", {"path.id": ID}),
+        "ListInvites": Link("cohorts_invites_list", {"path.id": ID}),
+        "ListAssignments": Link("cohorts_assignments_list", {"path.id": ID}),
+    },
+    ("cohorts_list", "200"): {
+        "GetCohort": Link("cohorts_retrieve", {"path.id": f"{FIRST}/id"}),
+        "GetCohortReport": Link("cohorts_report_retrieve", {"path.id": f"{FIRST}/id"}),
+    },
+    ("memberships_list", "200"): {
+        "GetMembership": Link("memberships_retrieve", {"path.id": f"{FIRST}/id"}),
+    },
+    # The plan's calendar feed.
+    ("plan_calendar_create", "201"): {
+        "GetCalendarFeed": Link("plan_calendar_retrieve"),
+    },
     # Readiness per role and level.
     ("roles_list", "200"): {
         "GetReadiness": Link("readiness_retrieve", {"path.role": f"{FIRST}/slug"}),

@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from careers.models import Role, SeniorityLevel
+from config.api import SomeChangeMixin, StrictSerializerMixin, StrictUUIDField
 from paths.models import LearningPath
 from teams.models import Assignment, Cohort, Invite, Membership
 from teams.reports import MIN_GROUP, CohortReport
@@ -12,7 +13,7 @@ from teams.services import INVITES_PER_REQUEST
 # --- A lead's cohorts -------------------------------------------------------------------------
 
 
-class CohortSerializer(serializers.ModelSerializer[Cohort]):
+class CohortSerializer(SomeChangeMixin, StrictSerializerMixin, serializers.ModelSerializer[Cohort]):
     target_role = serializers.SlugRelatedField(slug_field="slug", queryset=Role.objects.all())
     target_level = serializers.SlugRelatedField(
         slug_field="slug", queryset=SeniorityLevel.objects.all()
@@ -31,7 +32,7 @@ class InviteSerializer(serializers.ModelSerializer[Invite]):
         fields = ("id", "email", "created_at", "expires_at", "sent_at")
 
 
-class InvitesCreateSerializer(serializers.Serializer[Any]):
+class InvitesCreateSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
     emails = serializers.ListField(
         child=serializers.CharField(max_length=254),
         min_length=1,
@@ -45,7 +46,7 @@ class InvitesSentSerializer(serializers.Serializer[Any]):
     invited = serializers.IntegerField(help_text="Addresses (re)invited.")
 
 
-class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
+class AssignmentSerializer(StrictSerializerMixin, serializers.ModelSerializer[Assignment]):
     path = serializers.SlugRelatedField(
         slug_field="slug", queryset=LearningPath.objects.filter(status="published")
     )
@@ -131,7 +132,9 @@ class CohortReportSerializer(serializers.Serializer[Any]):
 # --- A learner's side -------------------------------------------------------------------------
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(
+    SomeChangeMixin, StrictSerializerMixin, serializers.ModelSerializer[Membership]
+):
     cohort = serializers.CharField(source="cohort.name", read_only=True)
     lead = serializers.EmailField(source="cohort.lead.email", read_only=True)
     target_role = serializers.SlugField(source="cohort.target_role.slug", read_only=True)
@@ -151,8 +154,8 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         read_only_fields = ("id", "joined_at")
 
 
-class InviteAcceptSerializer(serializers.Serializer[Any]):
-    key = serializers.UUIDField(help_text="From the invite link: /teams/invites/<key>/<token>/.")
+class InviteAcceptSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
+    key = StrictUUIDField(help_text="From the invite link: /teams/invites/<key>/<token>/.")
     token = serializers.CharField(max_length=128)
 
 

@@ -223,7 +223,7 @@ class CohortViewSet(
             OpenApiExample("Sent", value={"invited": 2}, response_only=True),
         ],
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def invites(self, request: Request, pk: str) -> Response:
         cohort = self.get_object()
         if request.method == "GET":
@@ -270,7 +270,7 @@ class CohortViewSet(
             ASSIGNMENT_EXAMPLE,
         ],
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def assignments(self, request: Request, pk: str) -> Response:
         cohort = self.get_object()
         if request.method == "GET":

@@ -224,3 +224,41 @@ def test_the_report_api_gives_the_figures(cohort, client_for):
         ("rag", 6, 0),
     ]
     assert [(d["email"], d["score"]) for d in report["shared"]] == [(sharer.user.email, 90.0)]
+
+
+def test_bad_input_is_a_400_problem_never_a_500(client_for, cohort):
+    lead = client_for(cohort.lead)
+    role, level = cohort.target_role.slug, cohort.target_level.slug
+
+    nul = lead.post(
+        "/api/v1/cohorts/",
+        {"name": "x", "target_role": "llm\u0000", "target_level": level},
+        format="json",
+    )
+    unknown = lead.post(
+        "/api/v1/cohorts/",
+        {"name": "x", "target_role": role, "target_level": level, "lead": 1},
+        format="json",
+    )
+    empty_patch = lead.patch(f"/api/v1/cohorts/{cohort.pk}/", {}, format="json")
+    bad_key = lead.post("/api/v1/invites/accept/", {"key": 12, "token": "t"}, format="json")
+
+    assert [r.status_code for r in (nul, unknown, empty_patch, bad_key)] == [400] * 4
+    assert nul.json()["errors"][0]["field"] == "target_role"
+    assert unknown.json()["errors"][0]["field"] == "lead"
+    assert Cohort.objects.count() == 1
+
+
+def test_a_cohorts_invites_and_assignments_are_plain_lists_as_the_schema_says(cohort, client_for):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    lead = client_for(cohort.lead)
+
+    for part in ("invites", "assignments"):
+        body = lead.get(f"/api/v1/cohorts/{cohort.pk}/{part}/").json()
+        operation = schema["paths"][f"/api/v1/cohorts/{{id}}/{part}/"]["get"]
+        content = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body == []
+        assert content["type"] == "array"
+        assert "page" not in {p["name"] for p in operation.get("parameters", [])}
