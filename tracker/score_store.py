@@ -54,17 +54,17 @@ def score_rows_store(rows: ScoreRows) -> None:
         _store_with_the_orm(rows)
 
 
-_STAGE = """
+STAGE = """
 CREATE TEMPORARY TABLE readiness_rows (
     user_id bigint, role_id bigint, level_id bigint, day date, score float8, breakdown jsonb
 ) ON COMMIT DROP
 """
-_SNAPSHOTS = """
+SNAPSHOTS_UPSERT = """
 INSERT INTO tracker_readinesssnapshot (user_id, role_id, level_id, day, score)
 SELECT user_id, role_id, level_id, day, score FROM readiness_rows
 ON CONFLICT (user_id, role_id, level_id, day) DO UPDATE SET score = EXCLUDED.score
 """
-_SCORES = """
+SCORES_UPSERT = """
 INSERT INTO tracker_readinessscore (user_id, role_id, level_id, score, breakdown, computed_at)
 SELECT user_id, role_id, level_id, score, breakdown, %s FROM readiness_rows
 ON CONFLICT (user_id, role_id, level_id) DO UPDATE
@@ -93,11 +93,11 @@ def copy_text(rows: ScoreRows) -> bytes:
 
 def _store_with_copy(rows: ScoreRows) -> None:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(_STAGE)
+        cursor.execute(STAGE)
         with cursor.cursor.copy("COPY readiness_rows FROM STDIN") as copy:
             copy.write(copy_text(rows))
-        cursor.execute(_SNAPSHOTS)
-        cursor.execute(_SCORES, [rows.computed_at])
+        cursor.execute(SNAPSHOTS_UPSERT)
+        cursor.execute(SCORES_UPSERT, [rows.computed_at])
         cursor.execute("DROP TABLE readiness_rows")  # a second batch in this transaction
 
 

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from assessments.memory import SCHEDULER
 from tests.bench.harness import Bench, Result
-from tracker import recompute
+from tracker import recompute, score_store
 from tracker.models import LearnerProfile, User
 from tracker.readiness import KIND_CEILING, UNVERIFIED_WEIGHT
 
@@ -251,22 +251,6 @@ FLOOR_COPY_OUT = """
 COPY (SELECT user_id, role_id, level_id, score, breakdown FROM b4_floor_rows
       ORDER BY user_id, role_id, level_id) TO STDOUT (FORMAT BINARY)
 """
-FLOOR_STAGE = """
-CREATE TEMPORARY TABLE b4_floor_stage (
-    user_id bigint, role_id bigint, level_id bigint, day date, score float8, breakdown jsonb
-) ON COMMIT DROP
-"""
-FLOOR_SNAPSHOTS = """
-INSERT INTO tracker_readinesssnapshot (user_id, role_id, level_id, day, score)
-SELECT user_id, role_id, level_id, day, score FROM b4_floor_stage
-ON CONFLICT (user_id, role_id, level_id, day) DO UPDATE SET score = EXCLUDED.score
-"""
-FLOOR_SCORES = """
-INSERT INTO tracker_readinessscore (user_id, role_id, level_id, score, breakdown, computed_at)
-SELECT user_id, role_id, level_id, score, breakdown, now() FROM b4_floor_stage
-ON CONFLICT (user_id, role_id, level_id) DO UPDATE
-SET score = EXCLUDED.score, breakdown = EXCLUDED.breakdown, computed_at = EXCLUDED.computed_at
-"""
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 COPY_CHUNK = 1 << 20
 POSTGRES_EPOCH = date(2000, 1, 1).toordinal()
@@ -326,13 +310,14 @@ def _split_tuples(data: bytes) -> tuple[list[bytes], list[bytes]]:
 
 def floor(rows: bytes) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(FLOOR_STAGE)
+        # The recompute's own staging table and upserts (tracker/score_store.py).
+        cursor.execute(score_store.STAGE)
         view = memoryview(rows)
-        with cursor.cursor.copy("COPY b4_floor_stage FROM STDIN (FORMAT BINARY)") as copy:
+        with cursor.cursor.copy("COPY readiness_rows FROM STDIN (FORMAT BINARY)") as copy:
             for start in range(0, len(view), COPY_CHUNK):
                 copy.write(view[start : start + COPY_CHUNK])
-        cursor.execute(FLOOR_SNAPSHOTS)
-        cursor.execute(FLOOR_SCORES)
+        cursor.execute(score_store.SNAPSHOTS_UPSERT)
+        cursor.execute(score_store.SCORES_UPSERT, [timezone.now()])
 
 
 # --- Checks -----------------------------------------------------------------------------------
