@@ -8,6 +8,7 @@ import math
 import statistics
 from collections.abc import Sequence
 
+from tracker import curators
 from tracker.curators import MIN_GROUP
 
 SUGGESTION_STEP = 5  # minutes: suggested estimates are rounded to this
@@ -32,7 +33,8 @@ def suggested_minutes(median: float | None) -> int | None:
 
 
 def count_shown(count: int, *, within: int) -> bool:
-    """Whether a count of learners, out of a group of `within`, may be shown."""
+    """Whether a count of learners, out of a group of `within`, may be shown: the group must be
+    large enough too (an empty one names nobody)."""
     if within < MIN_GROUP:
         return count == 0 == within
-    return count == 0 or count >= MIN_GROUP
+    return curators.count_shown(count)

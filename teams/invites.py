@@ -10,9 +10,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from config.secret_links import link_token, link_token_valid
 from teams.models import Invite
 
 _SALT = "pathwise.cohort-invite"
@@ -23,8 +23,8 @@ class InviteRefused(Exception):
     """Why an invite link cannot be used, in words for the learner."""
 
 
-def invite_token(invite: Invite, secret: str | bytes | None = None) -> str:
-    return salted_hmac(_SALT, str(invite.key), secret=secret, algorithm="sha256").hexdigest()
+def invite_token(invite: Invite) -> str:
+    return link_token(_SALT, invite.key)
 
 
 def invite_url(invite: Invite) -> str:
@@ -37,10 +37,7 @@ def invite_find(*, key: UUID, token: str) -> Invite:
     invite = (
         Invite.objects.select_related("cohort__lead", "cohort__target_role").filter(key=key).first()
     )
-    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]  # rotation keeps links
-    if invite is None or not any(
-        constant_time_compare(token, invite_token(invite, secret)) for secret in secrets
-    ):
+    if invite is None or not link_token_valid(_SALT, invite.key, token):
         raise InviteRefused(_("This invite link is not valid: ask for a new one."))
     return invite
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from teams.models import Assignment, Cohort, Membership
 from tracker import activity
-from tracker.curators import MIN_GROUP
+from tracker.curators import MIN_GROUP, count_shown
 from tracker.models import Enrolment, LearnerProfile, ReadinessScore
 
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -31,7 +31,7 @@ SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
 def shown(count: int) -> int | None:
     """A count of learners as a lead may see it: None (fewer than MIN_GROUP) for 1 to 4."""
-    return count if count == 0 or count >= MIN_GROUP else None
+    return count if count_shown(count) else None
 
 
 @dataclass(frozen=True)

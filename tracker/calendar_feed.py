@@ -13,10 +13,10 @@ from uuid import UUID, uuid4, uuid5
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
+from config.secret_links import link_token, link_token_valid
 from tracker.models import CalendarFeed, User
 from tracker.plans import LearnerPlan, StudyBlock, plan_get
 from tracker.selectors import learner_today, profile_get
@@ -33,8 +33,8 @@ _SALT = "pathwise.calendar-feed"
 # --- The secret URL ---------------------------------------------------------------------------
 
 
-def feed_token(feed: CalendarFeed, secret: str | bytes | None = None) -> str:
-    return salted_hmac(_SALT, str(feed.key), secret=secret, algorithm="sha256").hexdigest()
+def feed_token(feed: CalendarFeed) -> str:
+    return link_token(_SALT, feed.key)
 
 
 def feed_url(feed: CalendarFeed) -> str:
@@ -70,11 +70,7 @@ def calendar_feed_revoke(*, user: User) -> bool:
 def feed_for_url(*, key: UUID, token: str) -> CalendarFeed | None:
     """The feed a URL names, or None (unknown key, wrong token, or turned off)."""
     feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
-    if feed is None:
-        return None
-    # Old keys still open the URL while SECRET_KEY is rotated (SECRET_KEY_FALLBACKS).
-    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    if not any(constant_time_compare(token, feed_token(feed, secret)) for secret in secrets):
+    if feed is None or not link_token_valid(_SALT, feed.key, token):
         return None
     return feed
 

@@ -14,6 +14,11 @@ MIN_GROUP = 5
 this many learners (k-anonymity); a smaller group reads "too few to show"."""
 
 
+def count_shown(count: int) -> bool:
+    """Whether a count of learners may be shown: none names nobody; 1 to MIN_GROUP - 1 would."""
+    return count == 0 or count >= MIN_GROUP
+
+
 def curators_group_sync(apps: Any) -> None:
     """Give the group every permission on the catalogue apps and the view permission on the
     aggregates. `apps` is the migration state, so this runs inside data migrations as the
